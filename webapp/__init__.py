@@ -1,0 +1,39 @@
+"""Relay: WhatsApp Business chat distribution for pre-sales teams."""
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from . import config
+from .db import setup_sqlite
+from .extensions import csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, CLI."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    config.configure(app, test_config)
+
+    db.init_app(app)
+    with app.app_context():
+        setup_sqlite(db.engine)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from . import models  # noqa: F401  (registers every table with the metadata)
+    from .blueprints import register_blueprints
+    from .cli import register_cli
+    from .errors import register_error_handlers
+
+    from .navigation import register_template_helpers
+
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_error_handlers(app)
+    register_cli(app)
+    return app

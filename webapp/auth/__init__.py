@@ -1,0 +1,6 @@
+"""Signing in and out, and who may see what."""
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from . import routes  # noqa: E402,F401

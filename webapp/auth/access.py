@@ -1,0 +1,56 @@
+"""Access rules shared by every blueprint: loading users, role checks, 401s."""
+from functools import wraps
+
+from flask import abort, jsonify, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from ..extensions import db, login_manager
+from ..models import User
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Load the signed-in user; a deactivated one is signed out on their next request."""
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
+
+
+def wants_json() -> bool:
+    """True for API callers and clients that ask for JSON rather than a page."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and not request.accept_mimetypes["text/html"]
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """Anonymous: JSON gets 401, htmx gets a redirect header, pages go to sign in."""
+    if wants_json():
+        return jsonify(error="sign in required"), 401
+    login_url = url_for("auth.login", next=request.full_path.rstrip("?"))
+    if request.headers.get("HX-Request"):
+        return "", 401, {"HX-Redirect": login_url}
+    return redirect(login_url)
+
+
+def manager_required(view):
+    """Only signed-in managers; pre-sellers get 403."""
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not current_user.is_manager:
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def pre_seller_required(view):
+    """Only signed-in pre-sellers; managers get 403."""
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not current_user.is_pre_seller:
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapper

@@ -1,0 +1,45 @@
+"""Command-line verbs (`flask --app wsgi ...`): each area adds its own here."""
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from .config import SECRETS_FILE
+from .extensions import db
+from .models import ROLES
+from .services import accounts, demo
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--name", required=True, help="Full name shown to colleagues.")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--password", required=True, help="At least 8 characters.")
+def create_user_command(email, name, role, password):
+    """Create a manager or pre-seller."""
+    try:
+        user = accounts.create_user(email, name, role, password)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Seed a demo team once (1 manager, 6 pre-sellers in 2 groups); safe to rerun."""
+    credentials_file = Path(current_app.instance_path) / demo.CREDENTIALS_FILE
+    created = demo.seed_demo(credentials_file)
+    db.session.commit()
+    click.echo("Seeded the demo team." if created else "The demo team already exists.")
+    if credentials_file.exists():
+        click.echo(credentials_file.read_text().rstrip())
+        click.echo(f"(These credentials are kept in {credentials_file}.)")
+    click.echo(f"Generated secrets, unless given by environment: "
+               f"{Path(current_app.instance_path) / SECRETS_FILE}")
+
+
+def register_cli(app: Flask) -> None:
+    """Attach every CLI command to the app."""
+    for command in (create_user_command, seed_demo_command):
+        app.cli.add_command(command)

@@ -1,0 +1,92 @@
+"""Configuration in flaskr's order: defaults, instance/config.py, environment, test config."""
+import json
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+# Environment variables read by name (SPEC, "Running it"), plus a few operational knobs.
+ENV_KEYS = (
+    "DATABASE_URL", "SECRET_KEY", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN",
+    "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_API_BASE_URL",
+    "SCHEDULER_ENABLED", "SESSION_COOKIE_SECURE", "RATELIMIT_STORAGE_URI", "RELAY_URL",
+    "JOBS_INTERVAL_SECONDS",
+)
+BOOL_KEYS = {"SCHEDULER_ENABLED", "SESSION_COOKIE_SECURE"}
+INT_KEYS = {"JOBS_INTERVAL_SECONDS"}
+# Secrets that must never have a fixed default: generated once into instance/.
+GENERATED_SECRETS = ("SECRET_KEY", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN")
+SECRETS_FILE = "secrets.json"
+
+
+def defaults(instance_path: str) -> dict:
+    """The built-in defaults, every one overridable."""
+    return {
+        "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "relay.sqlite3"),
+        "WHATSAPP_ACCESS_TOKEN": "",
+        "WHATSAPP_PHONE_NUMBER_ID": "",
+        "WHATSAPP_API_BASE_URL": "https://graph.facebook.com/v21.0",
+        "WHATSAPP_API_TIMEOUT": (3.05, 10),
+        "SCHEDULER_ENABLED": False,
+        "JOBS_INTERVAL_SECONDS": 60,
+        "RELAY_URL": "http://127.0.0.1:5000",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": "5 per minute",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+
+
+def _parse(key: str, value: str):
+    """Turn an environment string into the type the app expects."""
+    if key in BOOL_KEYS:
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if key in INT_KEYS:
+        return int(value)
+    return value
+
+
+def load_generated_secrets(instance_path: str) -> dict:
+    """Read (creating on first use) the secrets generated into instance/secrets.json."""
+    path = Path(instance_path) / SECRETS_FILE
+    stored = json.loads(path.read_text()) if path.exists() else {}
+    missing = [k for k in GENERATED_SECRETS if k not in stored]
+    if missing:
+        stored.update({k: secrets.token_urlsafe(32) for k in missing})
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(stored, indent=2))
+        path.chmod(0o600)
+    return stored
+
+
+def database_uri(url: str) -> str:
+    """Normalise DATABASE_URL to a SQLAlchemy URL using psycopg 3 for PostgreSQL."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def configure(app: Flask, test_config: dict | None) -> None:
+    """Apply defaults, instance config, environment and test config, in that order."""
+    app.config.from_mapping(defaults(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    for key in ENV_KEYS:
+        if os.environ.get(key):
+            app.config[key] = _parse(key, os.environ[key])
+    if test_config:
+        app.config.from_mapping(test_config)
+    missing = [k for k in GENERATED_SECRETS if not app.config.get(k)]
+    if missing:
+        generated = load_generated_secrets(app.instance_path)
+        for key in missing:
+            app.config[key] = generated[key]
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app.config["DATABASE_URL"])
+    app.config["SANDBOX"] = not app.config.get("WHATSAPP_ACCESS_TOKEN")

@@ -1,0 +1,69 @@
+"""Database plumbing: UTC timestamps, SQLite pragmas and write serialization."""
+from datetime import datetime, timezone
+
+from sqlalchemy import DateTime, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
+
+# Key of the PostgreSQL transaction-level advisory lock that serializes routing decisions.
+ROUTING_LOCK_KEY = 7_311_001
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores naive UTC, hands back aware UTC datetimes on every backend."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        """Convert an aware datetime to naive UTC for storage."""
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        """Mark a stored naive value as UTC."""
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+def setup_sqlite(engine: Engine) -> None:
+    """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE for every transaction.
+
+    Every SQLite transaction takes the write lock when it begins: SQLite has one writer
+    anyway, and a deferred transaction that reads and then writes can fail to upgrade
+    (SQLITE_BUSY_SNAPSHOT) under concurrency. Beginning IMMEDIATE also serializes routing.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def lock_routing(session: Session) -> None:
+    """Serialize routing decisions until the current transaction ends."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ROUTING_LOCK_KEY})
+    else:
+        # SQLite transactions already begin IMMEDIATE (see setup_sqlite): touching the
+        # connection starts one, which holds the database's single write lock.
+        session.connection()

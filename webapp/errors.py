@@ -1,0 +1,45 @@
+"""Error pages: HTML for people, JSON for the API and the webhook."""
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .auth.access import wants_json
+
+log = logging.getLogger(__name__)
+
+
+def _machine_client() -> bool:
+    """API, webhook and health callers read JSON, never pages."""
+    return wants_json() or request.path.startswith(("/webhooks/", "/healthz"))
+
+
+def _render(status: int, title: str, message: str):
+    """One error response in the form the client reads."""
+    if _machine_client():
+        return jsonify(error=message), status
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Answer every error in a readable form; never leak a traceback."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _render(400, "Form expired",
+                       "The form was open too long or came from elsewhere. "
+                       "Reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code == 429:
+            return _render(429, "Too many attempts",
+                           "Too many attempts. Wait a minute and try again.")
+        return _render(error.code or 500, error.name, error.description or error.name)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _render(500, "Something went wrong",
+                       "Something went wrong on our side; nothing you sent was lost.")

@@ -1,0 +1,10 @@
+"""Typed models, one module per area; import them from here."""
+from .chats import Chat, Lead, Message, RoutingDecision
+from .events import ApiToken, JobRun, WebhookEvent
+from .settings import Group, WhatsAppSettings, group_members
+from .users import MANAGER, PRE_SELLER, ROLES, User
+
+__all__ = [
+    "ApiToken", "Chat", "Group", "JobRun", "Lead", "MANAGER", "Message", "PRE_SELLER",
+    "ROLES", "RoutingDecision", "User", "WebhookEvent", "WhatsAppSettings", "group_members",
+]

@@ -1,0 +1,117 @@
+"""Leads, their chats, messages and the routing decisions that placed them."""
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import UTCDateTime, utcnow
+from ..extensions import db
+from .settings import Group
+from .users import User
+
+OPEN, EXPIRED, CLOSED = "open", "expired", "closed"
+INBOUND, OUTBOUND = "in", "out"
+
+
+class Lead(db.Model):
+    """A person writing to the business, known by wa_id and/or business-scoped user_id."""
+
+    __tablename__ = "leads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wa_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    user_id: Mapped[str | None] = mapped_column(String(128), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+
+    @property
+    def display_name(self) -> str:
+        """The lead's profile name, else its number, else its user id."""
+        return self.name or self.wa_id or self.user_id or f"Lead {self.id}"
+
+
+class Chat(db.Model):
+    """One conversation with a lead, open until it expires or is closed."""
+
+    __tablename__ = "chats"
+    __table_args__ = (
+        # One open chat per lead, enforced by the database itself.
+        Index("uq_chats_open_lead", "lead_id", unique=True,
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+        Index("ix_chats_assignee_status_activity", "assignee_id", "status", "last_message_at"),
+        Index("ix_chats_assignee_last_inbound", "assignee_id", "last_inbound_at"),
+        Index("ix_chats_status_window", "status", "window_expires_at"),
+        Index("ix_chats_status_activity", "status", "last_message_at"),
+        Index("ix_chats_group_status", "group_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(10), default=OPEN)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_message_preview: Mapped[str] = mapped_column(String(200), default="")
+    window_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # True while the lead spoke last and nobody has answered yet.
+    awaiting_reply: Mapped[bool] = mapped_column(default=True)
+    unread_count: Mapped[int] = mapped_column(default=0)
+    # Bumped on every change of assignee or status: the transfer dialog's optimistic lock.
+    version: Mapped[int] = mapped_column(default=1)
+
+    lead: Mapped[Lead] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    group: Mapped[Group | None] = relationship()
+
+
+class Message(db.Model):
+    """One WhatsApp message, inbound from the lead or outbound from us."""
+
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_chat_sent", "chat_id", "sent_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"))
+    direction: Mapped[str] = mapped_column(String(3))
+    wamid: Mapped[str | None] = mapped_column(String(255), unique=True)
+    type: Mapped[str] = mapped_column(String(30), default="text")
+    body: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the message's own timestamp
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # received | pending | sandbox | sent | delivered | read | failed
+    status: Mapped[str] = mapped_column(String(12), default="received")
+    error: Mapped[str | None] = mapped_column(Text)
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    sender: Mapped[User | None] = relationship()
+
+
+class RoutingDecision(db.Model):
+    """Why a chat went where it did: one row per routing or transfer."""
+
+    __tablename__ = "routing_decisions"
+    __table_args__ = (Index("ix_routing_decisions_chat", "chat_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(40))
+    from_assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    from_assignee: Mapped[User | None] = relationship(foreign_keys=[from_assignee_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    group: Mapped[Group | None] = relationship()

@@ -1,0 +1,67 @@
+"""Groups of pre-sellers and the WhatsApp Business distribution settings."""
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, Integer, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import UTCDateTime, utcnow
+from ..extensions import db
+from .users import User
+
+group_members = Table(
+    "group_members",
+    db.metadata,
+    Column("group_id", Integer, ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+
+settings_distribution_groups = Table(
+    "settings_distribution_groups",
+    db.metadata,
+    Column("settings_id", Integer, ForeignKey("whatsapp_settings.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("group_id", Integer, ForeignKey("groups.id"), primary_key=True, index=True),
+)
+
+settings_alternate_recipients = Table(
+    "settings_alternate_recipients",
+    db.metadata,
+    Column("settings_id", Integer, ForeignKey("whatsapp_settings.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+
+
+class Group(db.Model):
+    """A named set of pre-sellers, used by distribution and offline transfer."""
+
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    members: Mapped[list[User]] = relationship(
+        secondary=group_members, order_by=User.name, lazy="selectin")
+
+
+class WhatsAppSettings(db.Model):
+    """The single row of Settings → WhatsApp Business (id 1)."""
+
+    __tablename__ = "whatsapp_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    distribution_mode: Mapped[str] = mapped_column(String(20), default="online")
+    offline_transfer_enabled: Mapped[bool] = mapped_column(default=False)
+    offline_transfer_group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"))
+    activity_window_minutes: Mapped[int] = mapped_column(default=120)
+    presence_timeout_seconds: Mapped[int] = mapped_column(default=90)
+    offline_grace_seconds: Mapped[int] = mapped_column(default=120)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    distribution_groups: Mapped[list[Group]] = relationship(
+        secondary=settings_distribution_groups, order_by=Group.name, lazy="selectin")
+    alternate_recipients: Mapped[list[User]] = relationship(
+        secondary=settings_alternate_recipients, order_by=User.name, lazy="selectin")
+    offline_transfer_group: Mapped[Group | None] = relationship(lazy="joined")

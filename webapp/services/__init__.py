@@ -1,0 +1,1 @@
+"""Verbs over the database. They flush, never commit: the caller owns the transaction."""

@@ -1,0 +1,86 @@
+"""Accounts: signing in and out, presence writes, creating and changing users."""
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+
+from ..db import utcnow
+from ..domain.presence import is_online, needs_last_seen_write, online_cutoff
+from ..extensions import db
+from ..models import ROLES, User
+from .settings import current_settings
+
+
+class SignInError(Exception):
+    """Sign-in refused, with a message safe to show."""
+
+
+class AccountError(Exception):
+    """A change to an account was refused, with a message for the manager."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def normalise_email(email: str) -> str:
+    """E-mails are compared case-insensitively and without surrounding spaces."""
+    return (email or "").strip().lower()
+
+
+def authenticate(email: str, password: str, now: datetime | None = None) -> User:
+    """Check credentials and mark the user signed in and seen."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None or not user.check_password(password):
+        raise SignInError("Wrong e-mail or password.")
+    if not user.active:
+        raise SignInError("This account is deactivated. Ask your manager to reactivate it.")
+    user.signed_in = True
+    user.last_seen_at = now or utcnow()
+    return user
+
+
+def mark_signed_out(user: User) -> None:
+    """Signing out makes the user offline at once."""
+    user.signed_in = False
+
+
+def touch_presence(user: User, now: datetime) -> bool:
+    """Record that the user was seen, at most one write per interval; True if written."""
+    if user.signed_in and not needs_last_seen_write(user.last_seen_at, now):
+        return False
+    db.session.execute(update(User).where(User.id == user.id)
+                       .values(last_seen_at=now, signed_in=True))
+    user.last_seen_at, user.signed_in = now, True
+    return True
+
+
+def presence_timeout() -> timedelta:
+    """The configured presence timeout."""
+    return timedelta(seconds=current_settings().presence_timeout_seconds)
+
+
+def user_is_online(user: User, now: datetime | None = None) -> bool:
+    """Is this user online now (the domain rule with the configured timeout)."""
+    return is_online(user.signed_in, user.last_seen_at, now or utcnow(), presence_timeout())
+
+
+def online_clause(now: datetime, timeout: timedelta):
+    """The same rule as SQL, for set-based queries."""
+    return User.signed_in.is_(True) & (User.last_seen_at >= online_cutoff(now, timeout))
+
+
+def create_user(email: str, name: str, role: str, password: str) -> User:
+    """Create an active user; a taken e-mail or unknown role is refused."""
+    email = normalise_email(email)
+    if role not in ROLES:
+        raise AccountError(f"Unknown role {role!r}.", "role")
+    if len(password or "") < 8:
+        raise AccountError("Use at least 8 characters.", "password")
+    taken = db.session.scalar(select(func.count()).select_from(User).where(User.email == email))
+    if taken:
+        raise AccountError("A user with this e-mail already exists.", "email")
+    user = User(email=email, name=name.strip(), role=role, active=True)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user

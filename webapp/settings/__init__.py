@@ -1,0 +1,6 @@
+"""Settings: WhatsApp Business distribution, groups, users (managers only)."""
+from flask import Blueprint
+
+bp = Blueprint("settings", __name__, url_prefix="/settings")
+
+from . import routes  # noqa: E402,F401

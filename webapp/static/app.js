@@ -1,0 +1,2 @@
+// Relay's small client behaviours; everything else is htmx.
+document.addEventListener("htmx:configRequest", () => {});
