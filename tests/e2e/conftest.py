@@ -1,0 +1,159 @@
+"""Browser journeys: the real app on a real socket, driven by Playwright in system Chromium."""
+import hashlib
+import hmac
+import json
+import os
+import shutil
+import threading
+from contextlib import contextmanager
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+from tests.conftest import PASSWORD, _test_config, reset_database
+from webapp import create_app
+from webapp.db import utcnow
+from webapp.extensions import db
+from webapp.models import PRE_SELLER, Group, User
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+# Flags that keep Chromium off the network on this closed machine.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+pytestmark = pytest.mark.e2e
+
+
+def _chromium_path() -> str | None:
+    """The system Chromium, if installed."""
+    for path in (os.environ.get("CHROMIUM_PATH"), *CHROMIUM_CANDIDATES, shutil.which("chromium")):
+        if path and os.path.exists(path):
+            return path
+    return None
+
+
+def pytest_collection_modifyitems(items):
+    """Everything under tests/e2e is a browser journey."""
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the run; in CI a missing browser fails instead of skipping."""
+    path = _chromium_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is not installed: the browser journeys must run in CI")
+        pytest.skip("Chromium not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=path, headless=True,
+                                              args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class LiveServer:
+    """The app served on 127.0.0.1 in a thread, plus helpers that touch its database."""
+
+    def __init__(self, app):
+        self.app = app
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self):
+        """Serve in the background."""
+        self._thread.start()
+
+    def stop(self):
+        """Stop serving."""
+        self._server.shutdown()
+        self._thread.join(5)
+
+    @contextmanager
+    def db(self):
+        """A short app-context transaction, committed and closed so the server never waits."""
+        with self.app.app_context():
+            try:
+                yield db.session
+                db.session.commit()
+            finally:
+                db.session.remove()
+
+    def make_user(self, role=PRE_SELLER, name="", email="", online=False) -> dict:
+        """Create a user; returns a plain dict (no detached ORM objects)."""
+        with self.db() as session:
+            user = User(email=email, name=name or email.split("@")[0].title(), role=role)
+            user.set_password(PASSWORD)
+            if online:
+                user.signed_in, user.last_seen_at = True, utcnow()
+            session.add(user)
+            session.flush()
+            return {"id": user.id, "email": user.email, "name": user.name,
+                    "password": PASSWORD}
+
+    def make_group(self, name: str, member_ids=()) -> int:
+        """Create a group of the given users; returns its id."""
+        with self.db() as session:
+            members = [session.get(User, i) for i in member_ids]
+            group = Group(name=name, members=members)
+            session.add(group)
+            session.flush()
+            return group.id
+
+    def post_webhook(self, payload: dict) -> requests.Response:
+        """POST a correctly signed WhatsApp webhook delivery."""
+        body = json.dumps(payload).encode()
+        secret = self.app.config["WHATSAPP_APP_SECRET"].encode()
+        signature = "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
+        return requests.post(f"{self.url}/webhooks/whatsapp", data=body, timeout=10,
+                             headers={"Content-Type": "application/json",
+                                      "X-Hub-Signature-256": signature})
+
+
+@pytest.fixture
+def live_server(database_url, tmp_path):
+    """A fresh live server on the emptied test database, CSRF on as in production."""
+    config = _test_config(database_url, tmp_path)
+    config["WTF_CSRF_ENABLED"] = True
+    app = create_app(config)
+    with app.app_context():
+        reset_database()
+        db.session.remove()
+    server = LiveServer(app)
+    server.start()
+    yield server
+    server.stop()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Factory: a page in its own browser context (its own cookies), closed after the test."""
+    contexts = []
+
+    def factory():
+        context = browser.new_context(base_url=live_server.url)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield factory
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the real form and wait for the landing page."""
+    page.goto("/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/login" not in url)
