@@ -1,0 +1,6 @@
+"""One conversation: reading, answering, closing; transfers and history for managers."""
+from flask import Blueprint
+
+bp = Blueprint("chats", __name__, url_prefix="/chats")
+
+from . import routes  # noqa: E402,F401

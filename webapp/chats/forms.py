@@ -1,0 +1,25 @@
+"""The reply box and the transfer dialog."""
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+# WhatsApp's limit for the text of one message.
+MAX_REPLY_LENGTH = 4096
+
+
+class ReplyForm(FlaskForm):
+    """A free-text reply to the lead."""
+
+    text = TextAreaField("Reply", validators=[
+        DataRequired("Write a message first."),
+        Length(max=MAX_REPLY_LENGTH, message=f"Keep it under {MAX_REPLY_LENGTH} characters.")])
+
+
+class TransferForm(FlaskForm):
+    """Who gets the chat, an optional note, and the version the dialog was opened at."""
+
+    to_user_id = IntegerField("Transfer to", validators=[
+        InputRequired("Pick the pre-seller who should get the chat.")])
+    version = IntegerField(validators=[InputRequired("Reload the dialog and try again.")])
+    note = TextAreaField("Note", validators=[
+        Optional(), Length(max=500, message="Keep the note under 500 characters.")])

@@ -1,0 +1,6 @@
+"""Telephony → Chats (WhatsApp): every chat, for managers."""
+from flask import Blueprint
+
+bp = Blueprint("telephony", __name__, url_prefix="/telephony")
+
+from . import routes  # noqa: E402,F401

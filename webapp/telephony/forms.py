@@ -1,0 +1,26 @@
+"""Reading the chat list's filters from the query string, forgivingly."""
+from werkzeug.datastructures import MultiDict
+
+from ..services.chat_lists import VIEWS, ChatFilter, Cursor
+
+MAX_SEARCH = 100
+
+
+def _id(value: str | None) -> int | None:
+    """A positive id, or None for anything else ('' is 'everyone')."""
+    return int(value) if value and value.isdigit() and int(value) > 0 else None
+
+
+def read_filter(args: MultiDict) -> ChatFilter:
+    """The filter in the URL; unknown values fall back to the default view."""
+    view = args.get("view", "open")
+    return ChatFilter(view=view if view in VIEWS else "open",
+                      assignee_id=_id(args.get("assignee")), group_id=_id(args.get("group")),
+                      search=(args.get("q") or "").strip()[:MAX_SEARCH])
+
+
+def read_cursor(args: MultiDict) -> Cursor | None:
+    """The page asked for: older than a row (`before`), newer than a row (`after`), or first."""
+    if args.get("before"):
+        return Cursor.parse(args["before"], older=True)
+    return Cursor.parse(args.get("after"), older=False)
