@@ -1,0 +1,138 @@
+"""Helpers for the webhook and outbound tests: signed posts, fixture payloads with fresh ids,
+the app in a real threaded server, and a fake Graph API on a real socket."""
+import copy
+import json
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from werkzeug.serving import make_server
+
+from webapp.whatsapp.signature import SIGNATURE_HEADER, sign
+from webapp.whatsapp.simulate import fresh_wamid, text_delivery
+
+APP_SECRET = "test-app-secret"  # conftest's WHATSAPP_APP_SECRET
+URL = "/webhooks/whatsapp"
+
+
+def signed_headers(body: bytes, secret: str = APP_SECRET) -> dict:
+    """The headers Meta sends with this body."""
+    return {SIGNATURE_HEADER: sign(body, secret), "Content-Type": "application/json"}
+
+
+def as_body(payload) -> bytes:
+    """A payload (dict) as JSON bytes; bytes pass through untouched."""
+    return payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+
+
+def post_signed(client, payload):
+    """POST a correctly signed delivery through Flask's test client."""
+    body = as_body(payload)
+    return client.post(URL, data=body, headers=signed_headers(body))
+
+
+def with_fresh_ids(payload: dict) -> dict:
+    """A copy whose inbound messages carry new wamids (pywa reuses `wamid.xyzxyz`)."""
+    payload = copy.deepcopy(payload)
+    for entry in payload.get("entry", []):
+        for change in entry.get("changes", []):
+            for message in change.get("value", {}).get("messages", []):
+                message["id"] = fresh_wamid()
+    return payload
+
+
+def text_payload(wa_id="5511900000001", name="Lead", text="Hello", at=None, **fields) -> dict:
+    """A one-message text delivery from a lead."""
+    return text_delivery(wa_id=wa_id, name=name, text=text,
+                         at=at or datetime.now(timezone.utc), **fields)
+
+
+def message_payload(message: dict, wa_id="5511900000001", name="Lead") -> dict:
+    """A delivery carrying one hand-written message (id, from, timestamp filled in)."""
+    payload = text_payload(wa_id=wa_id, name=name)
+    value = payload["entry"][0]["changes"][0]["value"]
+    template = value["messages"][0]
+    value["messages"] = [{"id": template["id"], "from": wa_id,
+                          "timestamp": template["timestamp"], **message}]
+    return payload
+
+
+def batch(*payloads: dict) -> dict:
+    """One delivery with every entry of the given deliveries."""
+    merged = copy.deepcopy(payloads[0])
+    for payload in payloads[1:]:
+        merged["entry"].extend(copy.deepcopy(payload["entry"]))
+    return merged
+
+
+def status_payload(wamid: str, status: str, at: int = 1700000000, errors=None) -> dict:
+    """A delivery with one status of an outbound message."""
+    item = {"id": wamid, "status": status, "timestamp": str(at), "recipient_id": "5511900000001"}
+    if errors:
+        item["errors"] = errors
+    return {"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [
+        {"field": "messages", "value": {"messaging_product": "whatsapp", "statuses": [item]}}]}]}
+
+
+@contextmanager
+def live_server(app):
+    """The app served by werkzeug's threaded server on a random port: yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+class FakeGraph:
+    """A stand-in for graph.facebook.com on 127.0.0.1: answers what the test queues."""
+
+    def __init__(self):
+        self.requests: list[dict] = []
+        self.answer = (200, {"messaging_product": "whatsapp",
+                             "messages": [{"id": "wamid.fake-1"}]})
+        self.delay = 0.0
+        self._release = threading.Event()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", 0))
+                fake.requests.append({"path": self.path, "headers": dict(self.headers),
+                                      "json": json.loads(self.rfile.read(length) or b"null")})
+                if fake.delay:
+                    fake._release.wait(fake.delay)
+                status, document = fake.answer
+                body = document if isinstance(document, bytes) else json.dumps(document).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base_url = f"http://127.0.0.1:{self.server.server_port}/v21.0"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def error(self, status: int, code: int, message: str, details: str = ""):
+        """Answer the next calls with a Graph API error."""
+        self.answer = (status, {"error": {"message": message, "type": "OAuthException",
+                                          "code": code, "error_data": {"details": details},
+                                          "fbtrace_id": "Atrace"}})
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._release.set()
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)

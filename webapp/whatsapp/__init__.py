@@ -1,0 +1,1 @@
+"""The WhatsApp Cloud API edge: webhook signatures, payload parsing, the messages API client."""

@@ -1,0 +1,101 @@
+"""The Cloud API messages endpoint over HTTP with bounded timeouts, and the sandbox stand-in.
+
+Without WHATSAPP_ACCESS_TOKEN the app runs in sandbox mode: replies are recorded, nothing
+leaves the machine.
+"""
+import logging
+import uuid
+from collections.abc import Mapping
+
+import requests
+
+from .errors import readable_error
+from .payload import error_from_json
+
+log = logging.getLogger(__name__)
+
+
+class WhatsAppError(Exception):
+    """The Cloud API refused or could not take a message; str() is a readable reason."""
+
+    def __init__(self, message: str, code: int | None = None):
+        super().__init__(message)
+        self.code = code
+
+
+class CloudApiClient:
+    """Sends messages through `{base}/{phone number id}/messages` with a bearer token."""
+
+    sandbox = False
+
+    def __init__(self, *, base_url: str, phone_number_id: str, access_token: str,
+                 timeout: float | tuple[float, float]):
+        self.url = f"{base_url.rstrip('/')}/{phone_number_id}/messages"
+        self.access_token = access_token
+        self.timeout = timeout
+
+    def send_text(self, *, wa_id: str | None, user_id: str | None, text: str) -> str:
+        """Send a text message to a lead; returns its wamid or raises WhatsAppError.
+
+        A lead with a hidden number is addressed by its business-scoped user id.
+        """
+        payload = {"messaging_product": "whatsapp", "recipient_type": "individual",
+                   "type": "text", "text": {"preview_url": False, "body": text}}
+        payload.update({"to": wa_id} if wa_id else {"recipient": user_id})
+        try:
+            response = requests.post(self.url, json=payload, timeout=self.timeout,
+                                     headers={"Authorization": f"Bearer {self.access_token}"})
+        except requests.exceptions.ReadTimeout as error:
+            log.warning("WhatsApp API timed out: %s", error)
+            raise WhatsAppError("WhatsApp did not answer in time, so the reply may not have "
+                                "reached the lead. Check with them before sending it again.") \
+                from error
+        except requests.RequestException as error:
+            log.warning("WhatsApp API unreachable: %s", error)
+            raise WhatsAppError("Could not reach WhatsApp (network problem); the reply was not "
+                                "sent. Try again in a moment.") from error
+        return _wamid(response)
+
+
+class SandboxClient:
+    """Records replies without calling WhatsApp (no access token configured)."""
+
+    sandbox = True
+
+    def send_text(self, *, wa_id: str | None, user_id: str | None, text: str) -> str:
+        """A generated id in place of a real wamid."""
+        return f"sandbox.{uuid.uuid4().hex}"
+
+
+def _wamid(response: requests.Response) -> str:
+    """The new message's id from a Cloud API answer, or its error as a WhatsAppError."""
+    try:
+        document = response.json()
+    except ValueError:
+        document = None
+    if response.status_code >= 400 or not isinstance(document, dict):
+        error = document.get("error") if isinstance(document, dict) else None
+        if not isinstance(error, dict):
+            raise WhatsAppError(f"WhatsApp answered with HTTP {response.status_code}; "
+                                "the reply was not sent.")
+        parsed = error_from_json(error)
+        log.warning("WhatsApp API error %s: %s", parsed.code, error)
+        raise WhatsAppError(readable_error(parsed), parsed.code)
+    messages = document.get("messages")
+    if isinstance(messages, list) and messages and isinstance(messages[0], dict) \
+            and isinstance(messages[0].get("id"), str):
+        return messages[0]["id"]
+    raise WhatsAppError("WhatsApp accepted the request but returned no message id.")
+
+
+def client_for(config: Mapping) -> CloudApiClient | SandboxClient:
+    """The client the configuration asks for: sandbox without an access token."""
+    if config.get("SANDBOX") or not config.get("WHATSAPP_ACCESS_TOKEN"):
+        return SandboxClient()
+    if not config.get("WHATSAPP_PHONE_NUMBER_ID"):
+        raise WhatsAppError("WHATSAPP_PHONE_NUMBER_ID is not configured, so replies cannot "
+                            "be sent. Ask an administrator to set it.")
+    return CloudApiClient(base_url=config["WHATSAPP_API_BASE_URL"],
+                          phone_number_id=config["WHATSAPP_PHONE_NUMBER_ID"],
+                          access_token=config["WHATSAPP_ACCESS_TOKEN"],
+                          timeout=config.get("WHATSAPP_API_TIMEOUT", (3.05, 10)))
