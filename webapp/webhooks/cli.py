@@ -1,0 +1,60 @@
+"""`reprocess-events` (retry stored deliveries) and `simulate-inbound` (a signed test message)."""
+import json
+
+import click
+import requests
+from flask import current_app
+
+from ..db import utcnow
+from ..services import inbound
+from ..whatsapp.signature import SIGNATURE_HEADER, sign
+from ..whatsapp.simulate import text_delivery
+from . import handling
+
+
+@click.command("reprocess-events")
+@click.option("--limit", default=500, show_default=True, help="At most this many events.")
+def reprocess_events_command(limit):
+    """Retry stored webhook deliveries that failed or were never processed, oldest first."""
+    event_ids = inbound.unprocessed_event_ids(limit)
+    if not event_ids:
+        click.echo("No webhook events wait for processing.")
+        return
+    failed = 0
+    for event_id in event_ids:
+        outcome = handling.handle(event_id)
+        if outcome.ok:
+            result = outcome.result
+            click.echo(f"Event {event_id}: processed ({result.messages} new messages, "
+                       f"{result.duplicates} duplicates, {result.statuses} status updates).")
+        else:
+            failed += 1
+            click.echo(f"Event {event_id}: failed again: "
+                       f"{outcome.bad_payload or outcome.failure}")
+    click.echo(f"{len(event_ids) - failed} processed, {failed} still failing.")
+
+
+@click.command("simulate-inbound")
+@click.option("--wa-id", help="The lead's WhatsApp number, e.g. 5511987654321.")
+@click.option("--user-id", help="The lead's business-scoped user id (a hidden number).")
+@click.option("--name", required=True, help="The lead's WhatsApp profile name.")
+@click.option("--text", required=True, help="What the lead writes.")
+@click.option("--url", help="Relay's address (default: RELAY_URL, http://127.0.0.1:5000).")
+def simulate_inbound_command(wa_id, user_id, name, text, url):
+    """Send the running app a correctly signed webhook with a text message from a lead."""
+    if not wa_id and not user_id:
+        raise click.UsageError("Give the lead's --wa-id (or, for a hidden number, --user-id).")
+    body = json.dumps(text_delivery(wa_id=wa_id, user_id=user_id, name=name, text=text,
+                                    at=utcnow())).encode()
+    target = (url or current_app.config["RELAY_URL"]).rstrip("/") + "/webhooks/whatsapp"
+    headers = {"Content-Type": "application/json",
+               SIGNATURE_HEADER: sign(body, current_app.config["WHATSAPP_APP_SECRET"])}
+    try:
+        response = requests.post(target, data=body, headers=headers, timeout=(3.05, 30))
+    except requests.RequestException as error:
+        raise click.ClickException(f"Could not reach Relay at {target} ({error}). "
+                                   "Is it running (make run)?") from error
+    click.echo(f"{response.status_code} {response.reason}")
+    click.echo(response.text.strip())
+    if response.status_code >= 400:
+        raise click.exceptions.Exit(1)

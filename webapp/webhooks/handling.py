@@ -1,0 +1,56 @@
+"""One delivery's life: stored and committed, then processed in its own transaction.
+
+Shared by the webhook view and `reprocess-events`; like a view, this module owns the
+transactions (the services it calls only flush).
+"""
+import logging
+from dataclasses import dataclass
+
+from ..db import utcnow
+from ..extensions import db
+from ..models import WebhookEvent
+from ..services import inbound
+from ..whatsapp.payload import PayloadError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How processing a stored delivery went."""
+
+    event_id: int
+    result: inbound.ProcessingResult | None = None
+    bad_payload: str = ""  # why the body is not a Cloud API delivery (answered 400)
+    failure: str = ""  # why processing failed (kept on the event for reprocess-events)
+
+    @property
+    def ok(self) -> bool:
+        """True when the delivery was processed."""
+        return self.result is not None
+
+
+def store(body: bytes) -> int:
+    """Keep the raw body, committed, before anything can go wrong; returns the event id."""
+    event = inbound.store_event(body, utcnow())
+    db.session.commit()
+    return event.id
+
+
+def handle(event_id: int) -> Outcome:
+    """Process a stored delivery and commit; on failure, keep the reason on the event."""
+    event = db.session.get(WebhookEvent, event_id)
+    try:
+        result = inbound.process_event(event, utcnow())
+        db.session.commit()
+        return Outcome(event_id, result=result)
+    except PayloadError as error:
+        outcome = Outcome(event_id, bad_payload=str(error))
+        log.warning("webhook event %s is not a Cloud API delivery: %s", event_id, error)
+    except Exception as error:  # noqa: BLE001 - whatever broke, the event keeps the reason
+        outcome = Outcome(event_id, failure=f"{type(error).__name__}: {error}")
+        log.exception("processing webhook event %s failed", event_id)
+    db.session.rollback()
+    inbound.record_failure(event_id, outcome.bad_payload or outcome.failure, utcnow())
+    db.session.commit()
+    return outcome
