@@ -3,6 +3,8 @@ from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint
 
+from ..services import conversations
+
 # Readable names for WhatsApp message types that are not plain text.
 MESSAGE_TYPES = {
     "image": "Photo", "audio": "Audio", "voice": "Voice message", "video": "Video",
@@ -72,9 +74,14 @@ def reason_label(reason: str) -> str:
 
 
 def register_presenters(bp: Blueprint) -> None:
-    """Make the presenters template filters for every area."""
+    """Make the presenters template filters, and who-may-do-what template globals."""
     for name, function in (("iso_utc", iso_utc), ("utc_text", utc_text),
                            ("duration", duration_text), ("urgency", window_urgency),
                            ("message_type", message_type_label),
                            ("delivery", delivery_label), ("reason", reason_label)):
         bp.add_app_template_filter(function, name)
+    for name, value in (("reply_blocked", conversations.reply_blocked_reason),
+                        ("may_reply", conversations.may_reply),
+                        ("may_close", conversations.may_close),
+                        ("window_closed_text", conversations.WINDOW_CLOSED)):
+        bp.add_app_template_global(value, name)

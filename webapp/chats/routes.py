@@ -15,11 +15,6 @@ from .presenters import register_presenters
 from .transfer import chat_for_manager, submit_transfer, transfer_dialog, transferred_trigger
 
 register_presenters(bp)
-for _name, _value in (("reply_blocked", conversations.reply_blocked_reason),
-                      ("may_reply", conversations.may_reply),
-                      ("may_close", conversations.may_close),
-                      ("window_closed_text", conversations.WINDOW_CLOSED)):
-    bp.add_app_template_global(_value, _name)
 
 
 def _visible_or_404(chat_id: int):
