@@ -1,0 +1,203 @@
+"""Background jobs: APScheduler wiring, one lease-guarded run, and the commands that run them.
+
+Exactly one runner: `flask --app wsgi run-jobs` in production (its own process), or the dev
+server itself under `make run` (SCHEDULER_ENABLED, started once even under the reloader).
+Should a second runner start anyway, the database lease (services.job_runs) makes it skip.
+"""
+import atexit
+import logging
+import os
+import secrets
+import signal
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import click
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask, current_app
+
+from .db import utcnow
+from .extensions import db
+from .services import job_runs, sweeps
+
+log = logging.getLogger(__name__)
+
+# A runner's lease outlives this many intervals: long enough to be renewed by the next
+# run, short enough that a crashed runner's successor takes over within a few minutes.
+LEASE_INTERVALS = 3
+DONE, SKIPPED, FAILED = "done", "skipped", "failed"
+
+
+def _plural(count: int, noun: str) -> str:
+    """'1 chat', '2 chats'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def expire_chats_job(now: datetime) -> str:
+    """Expiry sweep; says what it changed."""
+    return f"{_plural(sweeps.expire_chats(now), 'chat')} expired"
+
+
+def offline_owners_job(now: datetime) -> str:
+    """Offline-owner sweep; says which chats moved to whom."""
+    moved = sweeps.sweep_offline_owners(now)
+    moves = ", ".join(f"chat {decision.chat_id} → {decision.assignee.email}"
+                      for decision in moved)
+    return f"{_plural(len(moved), 'chat')} moved" + (f": {moves}" if moves else "")
+
+
+# Run in this order by `sweep`: a chat that has just expired is not worth moving.
+JOBS = {"expire-chats": expire_chats_job, "offline-owners": offline_owners_job}
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What one run of one job did: done, skipped (lease held elsewhere) or failed."""
+
+    name: str
+    status: str
+    message: str
+
+
+def runner_id() -> str:
+    """This runner's name in the lease: host, process, and a nonce against pid reuse."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"[-120:]
+
+
+def lease_ttl(app: Flask) -> timedelta:
+    """How long a lease lasts without renewal."""
+    return timedelta(seconds=LEASE_INTERVALS * app.config["JOBS_INTERVAL_SECONDS"])
+
+
+def run_job(name: str, now: datetime, runner: str, *, ttl: timedelta,
+            keep_lease: bool) -> RunOutcome:
+    """One run under the job's lease; commits. A failure is rolled back, logged, recorded."""
+    if not job_runs.acquire_lease(name, runner, now, ttl):
+        holder, until = job_runs.lease_holder(name)
+        db.session.rollback()
+        log.info("job %s skipped: runner %s holds the lease until %s", name, holder, until)
+        return RunOutcome(name, SKIPPED, f"skipped: another runner ({holder}) holds the "
+                                         f"lease until {until:%Y-%m-%d %H:%M:%S} UTC")
+    db.session.commit()  # other runners must see the lease before the work starts
+    keep_until = now + ttl if keep_lease else None
+    try:
+        result = JOBS[name](now)
+        job_runs.record_success(name, runner, now, result, keep_until)
+        db.session.commit()
+    except Exception as error:  # any failure: undo this run, keep the runner alive
+        db.session.rollback()
+        log.exception("job %s failed; its work was rolled back", name)
+        job_runs.record_failure(name, runner, now, error, keep_until)
+        db.session.commit()
+        return RunOutcome(name, FAILED, job_runs.describe_error(error))
+    log.info("job %s: %s", name, result)
+    return RunOutcome(name, DONE, result)
+
+
+def _scheduled_run(app: Flask, name: str, runner: str) -> None:
+    """The scheduler's job: app context, the run at utcnow(), committed by run_job."""
+    with app.app_context():
+        run_job(name, utcnow(), runner, ttl=lease_ttl(app), keep_lease=True)
+
+
+def schedule_jobs(app: Flask, scheduler: BaseScheduler, runner: str) -> BaseScheduler:
+    """Every job every JOBS_INTERVAL_SECONDS, first run at once, one at a time, coalescing."""
+    interval = app.config["JOBS_INTERVAL_SECONDS"]
+    for name in JOBS:
+        scheduler.add_job(_scheduled_run, "interval", seconds=interval, args=(app, name, runner),
+                          id=name, name=name, coalesce=True, max_instances=1,
+                          misfire_grace_time=interval, next_run_time=datetime.now(timezone.utc))
+    return scheduler
+
+
+def _executors() -> dict:
+    """One worker thread: the jobs run one after another, never side by side."""
+    return {"default": ThreadPoolExecutor(max_workers=1)}
+
+
+def stop_runner(app: Flask, scheduler: BaseScheduler, runner: str) -> None:
+    """Stop the scheduler (letting a running job finish) and hand its leases back."""
+    if scheduler.running:
+        scheduler.shutdown(wait=True)
+    try:
+        with app.app_context():
+            released = job_runs.release_leases(runner)
+            db.session.commit()
+        log.info("job runner %s stopped; released %d lease(s)", runner, released)
+    except Exception:  # the database may be gone at exit: the leases then simply expire
+        log.exception("job runner %s could not release its leases", runner)
+
+
+def starts_in_process(app: Flask, command: click.Context | None, environ) -> bool:
+    """Should this process run the scheduler? Only when enabled, and only where it serves.
+
+    Other CLI commands (db upgrade, sweep, run-jobs) never start it. Under the dev server's
+    reloader the app is loaded twice: only the child that serves (WERKZEUG_RUN_MAIN) runs it.
+    """
+    if not app.config.get("SCHEDULER_ENABLED"):
+        return False
+    if command is None:  # a WSGI server: every worker may start one; the lease picks one
+        return True
+    if command.info_name != "run":
+        return False
+    reload = command.params.get("reload")
+    reloading = app.debug if reload is None else reload
+    return not reloading or environ.get("WERKZEUG_RUN_MAIN") == "true"
+
+
+def init_jobs(app: Flask) -> None:
+    """Start the in-process scheduler when this process should run it (see above)."""
+    if not starts_in_process(app, click.get_current_context(silent=True), os.environ):
+        return
+    runner = runner_id()
+    scheduler = schedule_jobs(app, BackgroundScheduler(
+        timezone=timezone.utc, executors=_executors(), daemon=True), runner)
+    scheduler.start()
+    app.extensions["relay_scheduler"] = scheduler
+    atexit.register(stop_runner, app, scheduler, runner)
+    log.info("background jobs started in this process as %s", runner)
+
+
+def job_statuses(now: datetime) -> dict:
+    """Each job's last runs (for /healthz); overdue after LEASE_INTERVALS missed intervals."""
+    return job_runs.job_statuses(list(JOBS), now, lease_ttl(current_app))
+
+
+@click.command("run-jobs")
+def run_jobs_command():
+    """Run the background jobs in this process, every JOBS_INTERVAL_SECONDS, until stopped."""
+    app = current_app._get_current_object()
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        # Our own lines say what each run did; APScheduler's per-run chatter only repeats it.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    runner = runner_id()
+    scheduler = schedule_jobs(app, BlockingScheduler(
+        timezone=timezone.utc, executors=_executors()), runner)
+    # A service manager stops us with SIGTERM: finish the current run, release the leases.
+    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown())
+    click.echo(f"Running {', '.join(JOBS)} every {app.config['JOBS_INTERVAL_SECONDS']} s "
+               f"as {runner}. Stop with Ctrl-C.")
+    try:
+        scheduler.start()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop_runner(app, scheduler, runner)
+
+
+@click.command("sweep")
+def sweep_command():
+    """Run every background job once, now, and print what each changed."""
+    runner, now = runner_id(), utcnow()
+    outcomes = [run_job(name, now, runner, ttl=lease_ttl(current_app), keep_lease=False)
+                for name in JOBS]
+    for outcome in outcomes:
+        click.echo(f"{outcome.name}: {outcome.message}")
+    if any(outcome.status == FAILED for outcome in outcomes):
+        raise click.ClickException("a job failed; its work was rolled back (details in the log)")

@@ -1,0 +1,117 @@
+"""Job runs: the database lease that keeps each background job to one runner, and its record.
+
+A runner (one scheduler process, or one `sweep` by hand) takes a job's lease before each
+run with a single conditional UPDATE, which succeeds only when the lease is free, expired
+or already its own. The scheduler keeps renewing its lease run after run, so a second
+runner started anyway skips every run until the first one stops (it releases its leases
+on the way out) or dies (its lease expires). Works the same on SQLite and PostgreSQL: the
+UPDATE's WHERE is re-checked under the row's write lock on both.
+"""
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from ..extensions import db
+from ..models import JobRun
+
+# Stored and shown errors keep their first line only: the rest of a database error carries
+# the SQL and its parameters (lead data), which belong in the log, not in /healthz.
+ERROR_LENGTH = 300
+RESULT_LENGTH = 2000
+
+
+def _ensure_row(name: str) -> None:
+    """Create the job's row once; concurrent runners racing here are both fine."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(insert(JobRun).values(name=name).on_conflict_do_nothing())
+
+
+def acquire_lease(name: str, runner: str, now: datetime, ttl: timedelta) -> bool:
+    """Take or renew the job's lease until now + ttl; False when another runner holds it."""
+    _ensure_row(name)
+    result = db.session.execute(
+        update(JobRun)
+        .where(JobRun.name == name,
+               or_(JobRun.locked_until.is_(None), JobRun.locked_until <= now,
+                   JobRun.locked_by == runner))
+        .values(locked_by=runner, locked_until=now + ttl, last_started_at=now)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def lease_holder(name: str) -> tuple[str | None, datetime | None]:
+    """Who holds the job's lease, and until when."""
+    row = db.session.execute(select(JobRun.locked_by, JobRun.locked_until)
+                             .where(JobRun.name == name)).first()
+    return (row.locked_by, row.locked_until) if row else (None, None)
+
+
+def _lease_values(runner: str, keep_until: datetime | None) -> dict:
+    """Keep the lease (a scheduler between runs) or hand it back (a one-off run)."""
+    if keep_until is None:
+        return {"locked_by": None, "locked_until": None}
+    return {"locked_by": runner, "locked_until": keep_until}
+
+
+def record_success(name: str, runner: str, now: datetime, result: str,
+                   keep_until: datetime | None) -> None:
+    """Note a successful run (in the run's own transaction, so it commits with the work)."""
+    db.session.execute(
+        update(JobRun).where(JobRun.name == name, JobRun.locked_by == runner)
+        .values(last_success_at=now, last_result=result[:RESULT_LENGTH],
+                **_lease_values(runner, keep_until))
+        .execution_options(synchronize_session=False))
+
+
+def record_failure(name: str, runner: str, now: datetime, error: BaseException,
+                   keep_until: datetime | None) -> None:
+    """Note a failed run; call it after rolling the run's work back."""
+    db.session.execute(
+        update(JobRun).where(JobRun.name == name, JobRun.locked_by == runner)
+        .values(last_error_at=now, last_error=describe_error(error),
+                **_lease_values(runner, keep_until))
+        .execution_options(synchronize_session=False))
+
+
+def release_leases(runner: str) -> int:
+    """Hand back every lease this runner holds (a scheduler shutting down)."""
+    result = db.session.execute(
+        update(JobRun).where(JobRun.locked_by == runner)
+        .values(locked_by=None, locked_until=None)
+        .execution_options(synchronize_session=False))
+    return result.rowcount
+
+
+def describe_error(error: BaseException) -> str:
+    """A short, log-safe description: the exception's type and first line."""
+    first_line = (str(error).strip().splitlines() or [""])[0]
+    return f"{type(error).__name__}: {first_line}"[:ERROR_LENGTH]
+
+
+def job_statuses(names: list[str], now: datetime, overdue_after: timedelta) -> dict:
+    """Each job's last runs for /healthz, with a one-word state an operator can alert on."""
+    rows = {run.name: run for run in db.session.scalars(
+        select(JobRun).where(JobRun.name.in_(names)))}
+    return {name: _status(rows.get(name), now, overdue_after) for name in names}
+
+
+def _status(run: JobRun | None, now: datetime, overdue_after: timedelta) -> dict:
+    """One job's status: never-run, ok, failing (last run failed) or overdue (no runner?)."""
+    fields = ("last_started_at", "last_success_at", "last_result", "last_error_at",
+              "last_error")
+    status = {field: getattr(run, field, None) for field in fields}
+    success, error_at = status["last_success_at"], status["last_error_at"]
+    if run is None or (success is None and error_at is None):
+        state = "never-run"
+    elif error_at is not None and (success is None or error_at > success):
+        state = "failing"
+    elif now - success > overdue_after:
+        state = "overdue"
+    else:
+        state = "ok"
+    for field in ("last_started_at", "last_success_at", "last_error_at"):
+        status[field] = status[field].isoformat() if status[field] else None
+    return {"state": state, **status}

@@ -1,0 +1,86 @@
+"""The periodic sweeps: expire chats past their response window, move chats from offline owners.
+
+Both are set-based and idempotent, take `now` as a parameter, and flush without committing
+(the job runner or the `sweep` command commits once).
+"""
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import contains_eager, joinedload
+
+from ..domain.presence import online_cutoff
+from ..extensions import db
+from ..models import Chat, RoutingDecision, User
+from ..models.chats import EXPIRED, OPEN
+from .routing import move_offline_chat
+from .settings import current_settings
+
+log = logging.getLogger(__name__)
+
+
+def expire_chats(now: datetime) -> int:
+    """Open chats whose response window has closed become expired: one UPDATE; the count."""
+    result = db.session.execute(
+        update(Chat)
+        .where(Chat.status == OPEN, Chat.window_expires_at <= now)
+        # The version bump makes a transfer dialog opened before the expiry refuse itself.
+        .values(status=EXPIRED, version=Chat.version + 1)
+        # Chats already loaded in this session are updated in Python, with no extra query.
+        .execution_options(synchronize_session="evaluate"))
+    db.session.flush()
+    if result.rowcount:
+        log.info("expired %d chat(s) past their response window", result.rowcount)
+    return result.rowcount
+
+
+def offline_longer_than(grace: timedelta, now: datetime, presence_timeout: timedelta):
+    """SQL: the user has been offline for longer than `grace` (domain.presence.offline_since).
+
+    Signed out, a user went offline when last seen; signed in, when last seen plus the
+    presence timeout. Someone never seen, or deactivated, has been offline all along.
+    """
+    since = now - grace
+    return or_(
+        User.active.is_(False),
+        User.last_seen_at.is_(None),
+        and_(User.signed_in.is_(False), User.last_seen_at < since),
+        and_(User.signed_in.is_(True),
+             User.last_seen_at < online_cutoff(since, presence_timeout)),
+    )
+
+
+def offline_owner_chats(now: datetime) -> list[Chat]:
+    """One query: open chats awaiting a reply whose assignee is offline past the grace."""
+    settings = current_settings()
+    offline = offline_longer_than(timedelta(seconds=settings.offline_grace_seconds), now,
+                                  timedelta(seconds=settings.presence_timeout_seconds))
+    stmt = (select(Chat).join(User, Chat.assignee_id == User.id)
+            .options(contains_eager(Chat.assignee), joinedload(Chat.lead))
+            .where(Chat.status == OPEN, Chat.awaiting_reply.is_(True),
+                   Chat.window_expires_at > now, offline)
+            # The lead waiting longest is moved first, so it gets the least busy colleague.
+            .order_by(Chat.last_inbound_at, Chat.id))
+    return list(db.session.scalars(stmt))
+
+
+def sweep_offline_owners(now: datetime) -> list[RoutingDecision]:
+    """Move every chat whose owner went offline, by offline parent chat transfer.
+
+    Does nothing while the option is off. Each chat goes through the routing service,
+    which picks an online member of the transfer group by the tiebreaker and leaves the
+    chat where it is when nobody there is online; so a second sweep changes nothing more.
+    """
+    settings = current_settings()
+    if not settings.offline_transfer_enabled or settings.offline_transfer_group_id is None:
+        return []
+    moved = []
+    for chat in offline_owner_chats(now):
+        decision = move_offline_chat(chat, now)
+        if decision is not None:
+            moved.append(decision)
+    db.session.flush()
+    if moved:
+        log.info("moved %d chat(s) from offline owners: %s", len(moved),
+                 ", ".join(str(decision.chat_id) for decision in moved))
+    return moved
