@@ -3,6 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint
 
+from ..domain.window import time_left
 from ..services import conversations
 
 # Readable names for WhatsApp message types that are not plain text.
@@ -83,5 +84,6 @@ def register_presenters(bp: Blueprint) -> None:
     for name, value in (("reply_blocked", conversations.reply_blocked_reason),
                         ("may_reply", conversations.may_reply),
                         ("may_close", conversations.may_close),
-                        ("window_closed_text", conversations.WINDOW_CLOSED)):
+                        ("window_closed_text", conversations.WINDOW_CLOSED),
+                        ("time_left", time_left)):
         bp.add_app_template_global(value, name)

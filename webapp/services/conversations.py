@@ -4,6 +4,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from ..domain import window
 from ..extensions import db
 from ..models import PRE_SELLER, Chat, Message, RoutingDecision, User
 from ..models.chats import CLOSED, OPEN
@@ -38,7 +39,7 @@ def reply_blocked_reason(chat: Chat, now: datetime) -> str:
     """Why nobody can answer this chat now, or '' when it can be answered."""
     if chat.status == CLOSED:
         return CHAT_CLOSED
-    if chat.status != OPEN or chat.window_expires_at is None or chat.window_expires_at <= now:
+    if chat.status != OPEN or not window.is_open(chat.window_expires_at, now):
         return WINDOW_CLOSED
     return ""
 
