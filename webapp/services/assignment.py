@@ -1,0 +1,112 @@
+"""What routing needs from the database, and the one way a chat changes hands.
+
+`load_people` is a single set-based query however many pre-sellers there are: presence is
+computed in SQL with the accounts' online rule, and chats in activity by a correlated,
+indexed count. `reassign` is shared by offline transfer and manual transfer.
+"""
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, case, func, select, update
+
+from ..domain.routing import GroupRef, PreSeller, Rules
+from ..extensions import db
+from ..models import PRE_SELLER, Chat, RoutingDecision, User, WhatsAppSettings, group_members
+from ..models.chats import OPEN
+from .accounts import online_clause, presence_timeout
+from .settings import current_settings
+
+
+def routing_rules(settings: WhatsAppSettings | None = None) -> Rules:
+    """The distribution settings as the routing rules see them."""
+    settings = settings or current_settings()
+    transfer = settings.offline_transfer_group
+    return Rules(
+        mode=settings.distribution_mode,
+        groups=tuple(GroupRef(group.id, group.name) for group in settings.distribution_groups),
+        alternate_ids=frozenset(user.id for user in settings.alternate_recipients),
+        offline_transfer=settings.offline_transfer_enabled,
+        transfer_group=GroupRef(transfer.id, transfer.name) if transfer else None,
+    )
+
+
+def online_now(now: datetime):
+    """SQL: the user is online at `now` (the one presence rule, with the configured timeout)."""
+    return online_clause(now, presence_timeout())
+
+
+def load_people(now: datetime, rules: Rules, where) -> list[PreSeller]:
+    """The users matching `where`, as routing sees them, in one query.
+
+    Each comes with presence, chats in activity (open chats assigned to them whose lead
+    wrote within the activity window) and membership of the groups the rules mention.
+    """
+    since = now - timedelta(minutes=current_settings().activity_window_minutes)
+    in_activity = (select(func.count(Chat.id))
+                   .where(Chat.assignee_id == User.id, Chat.last_inbound_at >= since,
+                          Chat.status == OPEN)
+                   .correlate(User).scalar_subquery())
+    group_ids = [group.id for group in rules.groups]
+    if rules.transfer_group is not None:
+        group_ids.append(rules.transfer_group.id)
+    # One row per relevant membership (or one with no group), folded back per person below.
+    rows = db.session.execute(
+        select(User.id, User.name, User.role, User.active, User.last_assigned_at,
+               case((online_now(now), True), else_=False).label("online"),
+               in_activity.label("in_activity"), group_members.c.group_id)
+        .outerjoin(group_members, and_(group_members.c.user_id == User.id,
+                                       group_members.c.group_id.in_(group_ids)))
+        .where(where)).all()
+    memberships: dict[int, set[int]] = defaultdict(set)
+    for row in rows:
+        if row.group_id is not None:
+            memberships[row.id].add(row.group_id)
+    people = {row.id: PreSeller(
+        id=row.id, name=row.name, online=bool(row.online),
+        chats_in_activity=int(row.in_activity or 0), last_assigned_at=row.last_assigned_at,
+        active=bool(row.active) and row.role == PRE_SELLER,
+        group_ids=frozenset(memberships[row.id])) for row in rows}
+    return list(people.values())
+
+
+def active_pre_seller():
+    """SQL: an active pre-seller, the only kind of user who receives chats."""
+    return and_(User.role == PRE_SELLER, User.active.is_(True))
+
+
+def mark_assigned(user_id: int, now: datetime) -> None:
+    """Remember when the pre-seller was last given a chat (the tiebreaker's second step)."""
+    db.session.execute(update(User).where(User.id == user_id).values(last_assigned_at=now))
+
+
+def locked_chat(chat_id: int) -> Chat | None:
+    """The chat as committed now, its row locked until the transaction ends (PostgreSQL).
+
+    Callers hold the routing lock too; on SQLite the transaction's write lock serializes.
+    Objects already in the session are refreshed, so no stale version is ever compared.
+    """
+    return db.session.scalar(select(Chat).where(Chat.id == chat_id).with_for_update()
+                             .execution_options(populate_existing=True))
+
+
+def reassign(chat: Chat, to: User, *, reason: str, detail: str, now: datetime,
+             group_id: int | None = None, actor: User | None = None,
+             note: str = "") -> RoutingDecision:
+    """Give an open chat to another pre-seller, who becomes the lead's owner; record it.
+
+    The version moves on, so any transfer dialog opened before this refuses itself.
+    """
+    decision = RoutingDecision(chat_id=chat.id, reason=reason, from_assignee_id=chat.assignee_id,
+                               assignee_id=to.id, group_id=group_id,
+                               actor_id=actor.id if actor else None, detail=detail,
+                               note=note, created_at=now)
+    chat.assignee = to
+    if group_id is not None:
+        chat.group_id = group_id
+        db.session.expire(chat, ["group"])
+    chat.version += 1
+    chat.lead.owner = to
+    mark_assigned(to.id, now)
+    db.session.add(decision)
+    db.session.flush()
+    return decision

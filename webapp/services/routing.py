@@ -1,0 +1,155 @@
+"""Routing inbound messages to chats, and moving chats away from offline owners.
+
+Every decision runs under the routing lock (`db.lock_routing`), so two messages arriving
+at once never see the same counts and a lead never gets two open chats. Services flush;
+the caller commits. Transfers and closing live in `transfers` and are re-exported here.
+"""
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+
+from ..db import lock_routing
+from ..domain.routing import is_continuation, offline_transfer, route_new_chat
+from ..domain.window import is_open, latest_inbound, window_end
+from ..extensions import db
+from ..models import Chat, Lead, RoutingDecision, User, group_members
+from ..models.chats import EXPIRED, OPEN
+from .assignment import (active_pre_seller, load_people, locked_chat, mark_assigned,
+                         online_now, reassign, routing_rules)
+from .transfers import TransferError, close_chat, transfer_chat
+
+__all__ = ["RoutingError", "TransferError", "close_chat", "move_offline_chat", "route_inbound",
+           "transfer_chat"]
+
+PREVIEW_LENGTH = 200
+NAME_LENGTH = 200
+
+
+class RoutingError(ValueError):
+    """A message that cannot be routed (it names no lead)."""
+
+
+def route_inbound(*, wa_id: str | None, user_id: str | None, name: str, message_at: datetime,
+                  preview: str, now: datetime) -> Chat:
+    """The open chat this inbound message belongs to, routed if it is a new one.
+
+    Finds (or creates) the lead by wa_id or user_id, continues its open chat, or opens a new
+    chat by the routing rules and records the decision. Then updates the chat for the
+    message: latest inbound time, response window, preview, awaiting reply, unread count.
+    A continuation is not recorded as a decision: the chat's history stays the story of
+    where it went, not a line per message.
+    """
+    if not wa_id and not user_id:
+        raise RoutingError("An inbound message needs the lead's wa_id or user_id.")
+    lock_routing(db.session)
+    lead, chat = _find_lead(wa_id, user_id)
+    if lead is None:
+        lead = Lead(wa_id=wa_id, user_id=user_id, name=(name or "")[:NAME_LENGTH],
+                    created_at=now)
+        db.session.add(lead)
+    elif name:
+        lead.name = name[:NAME_LENGTH]
+    if chat is not None and not is_continuation(True, chat.window_expires_at, now):
+        # The window passed and the expiry job has not run yet: expire it now, so the
+        # message opens a new chat (and a new window) as the lead would expect.
+        chat.status, chat.version = EXPIRED, chat.version + 1
+        db.session.flush()
+        chat = None
+    if chat is None:
+        chat = _open_chat(lead, now)
+    _record_message(chat, message_at, preview)
+    db.session.flush()
+    return chat
+
+
+def move_offline_chat(chat: Chat, now: datetime) -> RoutingDecision | None:
+    """Offline parent chat transfer of an open chat whose owner went offline.
+
+    Moves it to an online member of the transfer group chosen by the tiebreaker, who becomes
+    the lead's owner. None (and nothing changed) when the option is off, nobody there is
+    online, or the chat changed since the caller loaded it (a later sweep looks again).
+    """
+    rules = routing_rules()
+    if not rules.offline_transfer or rules.transfer_group is None:
+        return None
+    seen_version = chat.version
+    lock_routing(db.session)
+    chat = locked_chat(chat.id)
+    if (chat is None or chat.version != seen_version or chat.status != OPEN
+            or not is_open(chat.window_expires_at, now)):
+        return None
+    members = select(group_members.c.user_id).where(
+        group_members.c.group_id == rules.transfer_group.id)
+    people = load_people(now, rules, and_(active_pre_seller(), online_now(now),
+                                          User.id.in_(members)))
+    owner = chat.assignee.name if chat.assignee else "The owner"
+    decision = offline_transfer(owner_id=chat.assignee_id, people=people, rules=rules,
+                                why=f"{owner} went offline while the lead awaited a reply")
+    if decision is None:
+        return None
+    return reassign(chat, db.session.get(User, decision.assignee_id), reason=decision.reason,
+                    detail=decision.detail, group_id=decision.group_id, now=now)
+
+
+def _find_lead(wa_id: str | None, user_id: str | None) -> tuple[Lead | None, Chat | None]:
+    """The lead (with its open chat) known by either id; fills in an id it lacked.
+
+    Should the two ids name two different leads, the one known by user_id wins (WhatsApp's
+    stable id for the person) and neither id moves, so no two leads ever share one.
+    """
+    known = []
+    if wa_id:
+        known.append(Lead.wa_id == wa_id)
+    if user_id:
+        known.append(Lead.user_id == user_id)
+    rows = db.session.execute(
+        select(Lead, Chat).outerjoin(Chat, and_(Chat.lead_id == Lead.id, Chat.status == OPEN))
+        .where(or_(*known)).execution_options(populate_existing=True)).all()
+    if not rows:
+        return None, None
+    if len(rows) > 1:
+        lead, chat = next(row for row in rows if row[0].user_id == user_id)
+        return lead, chat
+    lead, chat = rows[0]
+    if wa_id and lead.wa_id is None:
+        lead.wa_id = wa_id
+    if user_id and lead.user_id is None:
+        lead.user_id = user_id
+    return lead, chat
+
+
+def _open_chat(lead: Lead, now: datetime) -> Chat:
+    """A new open chat for the lead, placed by the routing rules, its decision recorded."""
+    rules = routing_rules()
+    # Everyone the decision may need, in one query: the owner whatever their state, and the
+    # active pre-sellers who are online or alternate recipients.
+    wanted = and_(active_pre_seller(),
+                  or_(online_now(now), User.id.in_(sorted(rules.alternate_ids))))
+    if lead.owner_id is not None:
+        wanted = or_(User.id == lead.owner_id, wanted)
+    people = load_people(now, rules, wanted)
+    decision = route_new_chat(owner_id=lead.owner_id, people=people, rules=rules)
+    chat = Chat(lead=lead, status=OPEN, opened_at=now, assignee_id=decision.assignee_id,
+                group_id=decision.group_id, awaiting_reply=True, unread_count=0, version=1)
+    db.session.add(chat)
+    lead.owner_id = decision.assignee_id
+    db.session.flush()
+    db.session.expire(lead, ["owner"])
+    if decision.assignee_id is not None:
+        mark_assigned(decision.assignee_id, now)
+    db.session.add(RoutingDecision(chat_id=chat.id, reason=decision.reason,
+                                   assignee_id=decision.assignee_id, group_id=decision.group_id,
+                                   detail=decision.detail, created_at=now))
+    return chat
+
+
+def _record_message(chat: Chat, message_at: datetime, preview: str) -> None:
+    """The chat after this inbound message; a late, older message never moves times back."""
+    chat.last_inbound_at = latest_inbound(chat.last_inbound_at, message_at)
+    chat.window_expires_at = window_end(chat.last_inbound_at)
+    if chat.last_message_at is None or message_at >= chat.last_message_at:
+        chat.last_message_at = message_at
+        chat.last_message_preview = (preview or "")[:PREVIEW_LENGTH]
+        # Only a message newer than everything in the chat means the lead spoke last.
+        chat.awaiting_reply = True
+    chat.unread_count += 1
