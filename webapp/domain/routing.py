@@ -136,8 +136,8 @@ def route_new_chat(*, owner_id: int | None, people: Sequence[PreSeller],
         return _returning_lead(owner, people, rules)
     preface = ""
     if owner_id is not None:
-        who = owner.name if owner else "The lead's owner"
-        preface = f"Owner {who} can no longer receive chats, so new-lead rules apply. "
+        who = f"Owner {owner.name}" if owner else "The lead's owner"
+        preface = f"{who} can no longer receive chats, so new-lead rules apply. "
     return _new_lead(people, rules, preface)
 
 
