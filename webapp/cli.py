@@ -8,6 +8,7 @@ from .config import SECRETS_FILE
 from .extensions import db
 from .models import ROLES
 from .services import accounts, demo
+from .webhooks.cli import reprocess_events_command, simulate_inbound_command
 
 
 @click.command("create-user")
@@ -41,5 +42,6 @@ def seed_demo_command():
 
 def register_cli(app: Flask) -> None:
     """Attach every CLI command to the app."""
-    for command in (create_user_command, seed_demo_command):
+    for command in (create_user_command, seed_demo_command, reprocess_events_command,
+                    simulate_inbound_command):
         app.cli.add_command(command)

@@ -3,6 +3,7 @@ from datetime import datetime
 
 from flask import current_app
 
+from ..domain.window import is_open
 from ..extensions import db
 from ..models import Chat, Message, User
 from ..models.chats import CLOSED, OPEN, OUTBOUND
@@ -53,7 +54,7 @@ def _check_may_send(chat: Chat, author: User, text: str, now: datetime) -> None:
     if chat.status == CLOSED:
         raise ReplyError(CHAT_CLOSED)
     expires = chat.window_expires_at
-    if chat.status != OPEN or expires is None or expires <= now:
+    if chat.status != OPEN or not is_open(expires, now):
         closed = f" at {expires:%Y-%m-%d %H:%M} UTC" if expires else ""
         raise ReplyError(f"The 24-hour response window closed{closed}; WhatsApp only allows "
                          "template messages now.")
