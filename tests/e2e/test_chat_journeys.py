@@ -66,7 +66,7 @@ def test_a_new_lead_reaches_ana_live_she_replies_and_the_manager_moves_it_to_bru
     expect(link).to_be_visible(timeout=10_000)
     expect(ana).to_have_title(re.compile(r"^\(1\) Inbox"))
     link.click()
-    expect(ana.get_by_text("Oi! Quanto custa o plano?")).to_be_visible()
+    expect(ana.locator(".msg.in .body")).to_have_text("Oi! Quanto custa o plano?")
     expect(ana.locator("#conv-head [data-window-expires]")).to_contain_text(re.compile(r"\d+ h \d+ min left"))
 
     box = ana.get_by_label("Reply to Carla Mendes")
@@ -164,7 +164,7 @@ def test_the_manager_answers_an_unassigned_chat(live_server, new_page, team):
     expect(manager).to_have_url(re.compile(r"view=unassigned"))
     row.get_by_role("link", name="Elisa Nunes").click()
 
-    expect(manager.get_by_text("Alguém aí?")).to_be_visible()
+    expect(manager.locator(".msg.in .body")).to_have_text("Alguém aí?")
     box = manager.get_by_label("Reply to Elisa Nunes")
     box.fill("Olá Elisa, aqui é a Maria.")
     box.press("Enter")

@@ -8,7 +8,7 @@ from ..extensions import db
 from ..inbox.routes import inbox_panel
 from ..services import conversations
 from ..services.replies import ReplyError, send_reply
-from ..services.routing import TransferError, close_chat
+from ..services.transfers import TransferError, close_chat
 from . import bp
 from .forms import ReplyForm
 from .presenters import register_presenters

@@ -9,7 +9,7 @@ from ..extensions import db
 from ..models import Chat
 from ..services import conversations
 from ..services.accounts import user_is_online
-from ..services.routing import TransferError, transfer_chat
+from ..services.transfers import TransferError, transfer_chat
 from .forms import TransferForm
 
 
