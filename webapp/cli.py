@@ -4,6 +4,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
+from .api.cli import create_api_token_command
 from .config import SECRETS_FILE
 from .extensions import db
 from .models import ROLES
@@ -43,5 +44,5 @@ def seed_demo_command():
 def register_cli(app: Flask) -> None:
     """Attach every CLI command to the app."""
     for command in (create_user_command, seed_demo_command, reprocess_events_command,
-                    simulate_inbound_command):
+                    simulate_inbound_command, create_api_token_command):
         app.cli.add_command(command)
