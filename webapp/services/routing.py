@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 
 from ..db import lock_routing
-from ..domain.routing import is_continuation, offline_transfer, route_new_chat
+from ..domain.routing import Decision, is_continuation, offline_transfer, route_new_chat
 from ..domain.window import is_open, latest_inbound, window_end
 from ..extensions import db
 from ..models import Chat, Lead, RoutingDecision, User, group_members
@@ -55,10 +55,13 @@ def route_inbound(*, wa_id: str | None, user_id: str | None, name: str, message_
         chat.status, chat.version = EXPIRED, chat.version + 1
         db.session.flush()
         chat = None
+    decision = None
     if chat is None:
-        chat = _open_chat(lead, now)
+        chat, decision = _open_chat(lead, now)
     _record_message(chat, message_at, preview)
     db.session.flush()
+    if decision is not None:
+        _record_decision(chat, decision, now)
     return chat
 
 
@@ -118,29 +121,36 @@ def _find_lead(wa_id: str | None, user_id: str | None) -> tuple[Lead | None, Cha
     return lead, chat
 
 
-def _open_chat(lead: Lead, now: datetime) -> Chat:
-    """A new open chat for the lead, placed by the routing rules, its decision recorded."""
-    rules = routing_rules()
-    # Everyone the decision may need, in one query: the owner whatever their state, and the
-    # active pre-sellers who are online or alternate recipients.
-    wanted = and_(active_pre_seller(),
-                  or_(online_now(now), User.id.in_(sorted(rules.alternate_ids))))
-    if lead.owner_id is not None:
-        wanted = or_(User.id == lead.owner_id, wanted)
-    people = load_people(now, rules, wanted)
+def _open_chat(lead: Lead, now: datetime) -> tuple[Chat, Decision]:
+    """A new open chat for the lead, placed by the routing rules (added, not yet flushed)."""
+    # The lead may be new: keep it (and its chat) unwritten until the decision is known,
+    # so each row is inserted once, complete.
+    with db.session.no_autoflush:
+        rules = routing_rules()
+        # Everyone the decision may need, in one query: the owner whatever their state,
+        # and the active pre-sellers who are online or alternate recipients.
+        wanted = and_(active_pre_seller(),
+                      or_(online_now(now), User.id.in_(sorted(rules.alternate_ids))))
+        if lead.owner_id is not None:
+            wanted = or_(User.id == lead.owner_id, wanted)
+        people = load_people(now, rules, wanted)
     decision = route_new_chat(owner_id=lead.owner_id, people=people, rules=rules)
+    lead.owner_id = decision.assignee_id
     chat = Chat(lead=lead, status=OPEN, opened_at=now, assignee_id=decision.assignee_id,
                 group_id=decision.group_id, awaiting_reply=True, unread_count=0, version=1)
     db.session.add(chat)
-    lead.owner_id = decision.assignee_id
-    db.session.flush()
-    db.session.expire(lead, ["owner"])
+    return chat, decision
+
+
+def _record_decision(chat: Chat, decision: Decision, now: datetime) -> None:
+    """Keep why the new chat went where it did; the chosen pre-seller was just given one."""
+    db.session.expire(chat.lead, ["owner"])
     if decision.assignee_id is not None:
         mark_assigned(decision.assignee_id, now)
     db.session.add(RoutingDecision(chat_id=chat.id, reason=decision.reason,
                                    assignee_id=decision.assignee_id, group_id=decision.group_id,
                                    detail=decision.detail, created_at=now))
-    return chat
+    db.session.flush()
 
 
 def _record_message(chat: Chat, message_at: datetime, preview: str) -> None:
