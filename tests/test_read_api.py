@@ -22,6 +22,7 @@ def token(runner, manager):
 
 
 def bearer(token: str) -> dict:
+    """The header that authenticates with a token."""
     return {"Authorization": f"Bearer {token}"}
 
 
