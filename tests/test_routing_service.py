@@ -187,6 +187,13 @@ def test_a_hidden_number_lead_is_known_by_user_id_and_gets_its_number_later(make
     assert db.session.scalar(select(func.count(Lead.id))) == 1
 
 
+def test_an_empty_id_counts_as_no_id(make_user):
+    make_user(online=True)
+    first = message("", user_id="BR.55")
+    second = message("", user_id="BR.56")
+    assert (first.lead.wa_id, second.lead.wa_id) == (None, None) and first.id != second.id
+
+
 def test_a_number_lead_gets_its_user_id_filled_in(make_user):
     make_user(online=True)
     chat = message("5511900000017")

@@ -18,8 +18,6 @@ ALTERNATE = "alternate"
 UNASSIGNED = "unassigned"
 OFFLINE_TRANSFER = "offline_parent_transfer"
 MANUAL_TRANSFER = "manual_transfer"
-REASONS = (CONTINUATION, OWNER, DISTRIBUTION, GROUP, ALTERNATE, UNASSIGNED, OFFLINE_TRANSFER,
-           MANUAL_TRANSFER)
 
 ONLINE_MODE, GROUPS_MODE = "online", "groups"
 # "Never given a chat" sorts before any real time.

@@ -7,19 +7,19 @@ indexed count. `reassign` is shared by offline transfer and manual transfer.
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import ColumnElement, and_, case, func, select, update
 
 from ..domain.routing import GroupRef, PreSeller, Rules
 from ..extensions import db
-from ..models import PRE_SELLER, Chat, RoutingDecision, User, WhatsAppSettings, group_members
+from ..models import PRE_SELLER, Chat, RoutingDecision, User, group_members
 from ..models.chats import OPEN
 from .accounts import online_clause, presence_timeout
 from .settings import current_settings
 
 
-def routing_rules(settings: WhatsAppSettings | None = None) -> Rules:
+def routing_rules() -> Rules:
     """The distribution settings as the routing rules see them."""
-    settings = settings or current_settings()
+    settings = current_settings()
     transfer = settings.offline_transfer_group
     return Rules(
         mode=settings.distribution_mode,
@@ -35,7 +35,7 @@ def online_now(now: datetime):
     return online_clause(now, presence_timeout())
 
 
-def load_people(now: datetime, rules: Rules, where) -> list[PreSeller]:
+def load_people(now: datetime, rules: Rules, where: ColumnElement[bool]) -> list[PreSeller]:
     """The users matching `where`, as routing sees them, in one query.
 
     Each comes with presence, chats in activity (open chats assigned to them whose lead

@@ -39,6 +39,7 @@ def route_inbound(*, wa_id: str | None, user_id: str | None, name: str, message_
     A continuation is not recorded as a decision: the chat's history stays the story of
     where it went, not a line per message.
     """
+    wa_id, user_id = wa_id or None, user_id or None  # an empty id is no id (ids are unique)
     if not wa_id and not user_id:
         raise RoutingError("An inbound message needs the lead's wa_id or user_id.")
     lock_routing(db.session)
