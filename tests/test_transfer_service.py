@@ -10,8 +10,8 @@ from webapp.domain.routing import MANUAL_TRANSFER, OFFLINE_TRANSFER, OWNER
 from webapp.extensions import db
 from webapp.models import MANAGER, Chat, User
 from webapp.models.chats import CLOSED, EXPIRED
-from webapp.services.routing import (TransferError, close_chat, move_offline_chat,
-                                     transfer_chat)
+from webapp.services.routing import move_offline_chat
+from webapp.services.transfers import TransferError, close_chat, transfer_chat
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 Every decision runs under the routing lock (`db.lock_routing`), so two messages arriving
 at once never see the same counts and a lead never gets two open chats. Services flush;
-the caller commits. Transfers and closing live in `transfers` and are re-exported here.
+the caller commits. Manual transfers and closing live in `transfers`.
 """
 from datetime import datetime
 
@@ -16,10 +16,6 @@ from ..models import Chat, Lead, RoutingDecision, User, group_members
 from ..models.chats import EXPIRED, OPEN
 from .assignment import (active_pre_seller, load_people, locked_chat, mark_assigned,
                          online_now, reassign, routing_rules)
-from .transfers import TransferError, close_chat, transfer_chat
-
-__all__ = ["RoutingError", "TransferError", "close_chat", "move_offline_chat", "route_inbound",
-           "transfer_chat"]
 
 PREVIEW_LENGTH = 200
 NAME_LENGTH = 200
