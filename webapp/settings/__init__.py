@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
-from . import routes  # noqa: E402,F401
+from . import groups, users, whatsapp  # noqa: E402,F401

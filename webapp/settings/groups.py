@@ -1,0 +1,2 @@
+"""Settings → Defaults → Groups: named sets of pre-sellers."""
+from . import bp  # noqa: F401
