@@ -29,11 +29,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .blueprints import register_blueprints
     from .cli import register_cli
     from .errors import register_error_handlers
-
+    from .jobs import init_jobs
     from .navigation import register_template_helpers
 
     register_blueprints(app)
     register_template_helpers(app)
     register_error_handlers(app)
     register_cli(app)
+    init_jobs(app)
     return app

@@ -7,6 +7,7 @@ def register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .chats import bp as chats_bp
+    from .health import bp as health_bp
     from .inbox import bp as inbox_bp
     from .presence import bp as presence_bp
     from .settings import bp as settings_bp
@@ -14,5 +15,5 @@ def register_blueprints(app: Flask) -> None:
     from .webhooks import bp as webhooks_bp
 
     for blueprint in (auth_bp, presence_bp, settings_bp, webhooks_bp, inbox_bp, chats_bp,
-                      telephony_bp, api_bp):
+                      telephony_bp, api_bp, health_bp):
         app.register_blueprint(blueprint)

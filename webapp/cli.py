@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from .api.cli import create_api_token_command
 from .config import SECRETS_FILE
 from .extensions import db
+from .jobs import run_jobs_command, sweep_command
 from .models import ROLES
 from .services import accounts, demo
 from .webhooks.cli import reprocess_events_command, simulate_inbound_command
@@ -44,5 +45,6 @@ def seed_demo_command():
 def register_cli(app: Flask) -> None:
     """Attach every CLI command to the app."""
     for command in (create_user_command, seed_demo_command, reprocess_events_command,
-                    simulate_inbound_command, create_api_token_command):
+                    simulate_inbound_command, create_api_token_command, run_jobs_command,
+                    sweep_command):
         app.cli.add_command(command)

@@ -25,9 +25,7 @@ def expire_chats(now: datetime) -> int:
         update(Chat)
         .where(Chat.status == OPEN, Chat.window_expires_at <= now)
         # The version bump makes a transfer dialog opened before the expiry refuse itself.
-        .values(status=EXPIRED, version=Chat.version + 1)
-        # Chats already loaded in this session are updated in Python, with no extra query.
-        .execution_options(synchronize_session="evaluate"))
+        .values(status=EXPIRED, version=Chat.version + 1))
     db.session.flush()
     if result.rowcount:
         log.info("expired %d chat(s) past their response window", result.rowcount)
