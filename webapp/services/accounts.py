@@ -6,7 +6,7 @@ from sqlalchemy import func, select, update
 from ..db import utcnow
 from ..domain.presence import is_online, needs_last_seen_write, online_cutoff
 from ..extensions import db
-from ..models import ROLES, User
+from ..models import ROLES, Group, User, group_members
 from .settings import current_settings
 
 
@@ -84,3 +84,40 @@ def create_user(email: str, name: str, role: str, password: str) -> User:
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def _not_yourself(user: User, actor: User, doing: str) -> None:
+    """A manager cannot lock themselves out: another manager must do it."""
+    if user.id == actor.id:
+        raise AccountError(f"You cannot {doing} yourself; ask another manager.")
+
+
+def change_role(user: User, role: str, actor: User) -> None:
+    """Make the user a manager or a pre-seller."""
+    if role not in ROLES:
+        raise AccountError(f"Unknown role {role!r}.", "role")
+    if role != user.role:
+        _not_yourself(user, actor, "change the role of")
+    user.role = role
+    db.session.flush()
+
+
+def set_active(user: User, active: bool, actor: User) -> None:
+    """Deactivate (signed out and offline at once, no new chats) or reactivate a user."""
+    if not active:
+        _not_yourself(user, actor, "deactivate")
+        user.signed_in = False
+    user.active = active
+    db.session.flush()
+
+
+def users_with_groups() -> list[tuple[User, list[str]]]:
+    """Every user by name with the names of their groups: two queries whatever the count."""
+    users = list(db.session.scalars(select(User).order_by(User.active.desc(), User.name,
+                                                          User.id)))
+    memberships: dict[int, list[str]] = {}
+    for user_id, name in db.session.execute(
+            select(group_members.c.user_id, Group.name)
+            .join(Group, Group.id == group_members.c.group_id).order_by(Group.name)):
+        memberships.setdefault(user_id, []).append(name)
+    return [(user, memberships.get(user.id, [])) for user in users]

@@ -1,8 +1,11 @@
-"""Reading the WhatsApp Business settings (one row, created by the first migration)."""
+"""The WhatsApp Business settings (one row, created by the first migration): read and save."""
 from flask import g
+from sqlalchemy import select
 
+from ..domain.routing import GROUPS_MODE
+from ..domain.settings_rules import LIMITS, DistributionSettings, settings_problems
 from ..extensions import db
-from ..models import WhatsAppSettings
+from ..models import PRE_SELLER, Group, User, WhatsAppSettings
 
 SETTINGS_ID = 1
 
@@ -18,3 +21,49 @@ def current_settings() -> WhatsAppSettings:
             db.session.flush()
         g._relay_settings = settings
     return settings
+
+
+class SettingsError(Exception):
+    """The settings were refused; `problems` maps each field to what is wrong with it."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
+
+
+def save_settings(wanted: DistributionSettings) -> WhatsAppSettings:
+    """Validate and store the whole form at once, or change nothing and raise SettingsError.
+
+    The settings row is locked first, so two managers saving at once are applied one after
+    the other (the later save wins as a whole, never a mix of both).
+    """
+    settings = db.session.scalars(select(WhatsAppSettings).where(
+        WhatsAppSettings.id == SETTINGS_ID).with_for_update()).one()
+    wanted_ids = wanted.group_ids | {wanted.offline_transfer_group_id} - {None}
+    groups = {g.id: g for g in db.session.scalars(select(Group).where(Group.id.in_(wanted_ids)))}
+    alternates = list(db.session.scalars(select(User).where(
+        User.id.in_(wanted.alternate_ids), User.role == PRE_SELLER, User.active.is_(True))))
+    problems = settings_problems(wanted, existing_group_ids=set(groups),
+                                 active_pre_seller_ids={user.id for user in alternates})
+    if problems:
+        raise SettingsError(problems)
+    in_group_mode = wanted.mode == GROUPS_MODE
+    settings.distribution_mode = wanted.mode
+    # Choices a mode does not use are not kept: no hidden setting blocks deleting a group.
+    settings.distribution_groups = [groups[i] for i in wanted.group_ids] if in_group_mode else []
+    settings.alternate_recipients = alternates
+    settings.offline_transfer_enabled = wanted.offline_transfer_enabled
+    settings.offline_transfer_group_id = (wanted.offline_transfer_group_id
+                                          if wanted.offline_transfer_enabled else None)
+    for name in LIMITS:
+        setattr(settings, name, getattr(wanted, name))
+    db.session.flush()
+    return settings
+
+
+def settings_choices() -> tuple[list[Group], list[User]]:
+    """What a manager can pick from: every group, and every active pre-seller by name."""
+    groups = list(db.session.scalars(select(Group).order_by(Group.name)))
+    pre_sellers = list(db.session.scalars(select(User).where(
+        User.role == PRE_SELLER, User.active.is_(True)).order_by(User.name, User.id)))
+    return groups, pre_sellers

@@ -1,2 +1,96 @@
 """Settings → Users: accounts, roles, deactivation, who is online."""
-from . import bp  # noqa: F401
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..auth.access import manager_required
+from ..extensions import db
+from ..models import User
+from ..services import accounts
+from . import bp
+from .people_forms import NewUserForm, RoleForm
+
+
+def _user_or_404(user_id: int) -> User:
+    """The user, or 404."""
+    return db.session.get(User, user_id) or abort(404)
+
+
+def _page(form=None, status=200):
+    """The Users page with the new-user form (and its errors, if any)."""
+    return render_template("settings/users.html", people=accounts.users_with_groups(),
+                           form=form or NewUserForm()), status
+
+
+def _done(message: str):
+    """Commit, confirm, and go back to the list (303)."""
+    db.session.commit()
+    flash(message, "info")
+    return redirect(url_for(".users"), 303)
+
+
+def _refused(error: accounts.AccountError):
+    """Undo and say why, at the top of the list."""
+    db.session.rollback()
+    flash(str(error), "error")
+    return redirect(url_for(".users"), 303)
+
+
+@bp.get("/users")
+@manager_required
+def users():
+    """Everyone, who is online now, and a form to add someone."""
+    return _page()
+
+
+@bp.post("/users")
+@manager_required
+def create_user():
+    """Add a manager or pre-seller; a taken e-mail is a field error."""
+    form = NewUserForm()
+    if not form.validate():
+        return _page(form, 422)
+    try:
+        user = accounts.create_user(form.email.data, form.name.data, form.role.data,
+                                    form.password.data)
+    except accounts.AccountError as error:
+        db.session.rollback()
+        form[error.field or "email"].errors = [str(error)]
+        return _page(form, 422)
+    return _done(f"{user.name} can now sign in as {user.email}.")
+
+
+@bp.post("/users/<int:user_id>/role")
+@manager_required
+def change_role(user_id):
+    """Make someone a manager or a pre-seller."""
+    user = _user_or_404(user_id)
+    form = RoleForm()
+    if not form.validate():
+        flash("Choose a role.", "error")
+        return redirect(url_for(".users"), 303)
+    try:
+        accounts.change_role(user, form.role.data, current_user)
+    except accounts.AccountError as error:
+        return _refused(error)
+    return _done(f"{user.name} is now a {user.role}.")
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@manager_required
+def deactivate(user_id):
+    """Deactivate someone: signed out, offline, no new chats."""
+    user = _user_or_404(user_id)
+    try:
+        accounts.set_active(user, False, current_user)
+    except accounts.AccountError as error:
+        return _refused(error)
+    return _done(f"{user.name} is deactivated: they cannot sign in or receive chats.")
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@manager_required
+def reactivate(user_id):
+    """Let someone sign in and receive chats again."""
+    user = _user_or_404(user_id)
+    accounts.set_active(user, True, current_user)
+    return _done(f"{user.name} is active again.")

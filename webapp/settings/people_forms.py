@@ -1,0 +1,40 @@
+"""Forms of the Groups and Users pages."""
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import Email, InputRequired, Length
+
+from ..models import ROLES
+
+ROLE_LABELS = [SelectChoice(role, role.replace("-", " ").capitalize()) for role in ROLES]
+
+
+class GroupNameForm(FlaskForm):
+    """A group's name, for creating or renaming it."""
+
+    name = StringField("Group name", validators=[InputRequired("Give the group a name."),
+                                                 Length(max=80)])
+
+
+class MemberForm(FlaskForm):
+    """Who to add to a group."""
+
+    user = SelectField("Add a pre-seller", coerce=int, validate_choice=False,
+                       validators=[InputRequired("Choose a pre-seller to add.")])
+
+
+class NewUserForm(FlaskForm):
+    """A new manager or pre-seller."""
+
+    name = StringField("Full name", validators=[InputRequired("Enter their name."),
+                                                Length(max=120)])
+    email = EmailField("E-mail", validators=[InputRequired("Enter their e-mail."),
+                                             Email("Enter a valid e-mail address.")])
+    role = SelectField("Role", choices=ROLE_LABELS)
+    password = PasswordField("Password", validators=[
+        InputRequired("Choose a password."), Length(min=8, message="Use at least 8 characters.")])
+
+
+class RoleForm(FlaskForm):
+    """A user's new role."""
+
+    role = SelectField("Role", choices=ROLE_LABELS)
