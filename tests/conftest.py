@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from flask import g, request_started
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -94,10 +95,20 @@ def reset_database() -> None:
     db.session.commit()
 
 
+def _forget_request_state(sender, **extra) -> None:
+    """Drop what a previous request left in `g` (see the app fixture)."""
+    for name in ("_login_user", "_relay_settings"):
+        g.pop(name, None)
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
     """A fresh app on the shared, emptied test database."""
     app = create_app(_test_config(database_url, tmp_path))
+    # Requests reuse this test's app context (Flask does so for the same app), so `g` would
+    # carry one request's signed-in user into the next, across clients; in production each
+    # request has its own context. Forget it at the start of every request.
+    request_started.connect(_forget_request_state, app)
     with app.app_context():
         reset_database()
         yield app

@@ -61,7 +61,7 @@ class WhatsAppSettings(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     distribution_groups: Mapped[list[Group]] = relationship(
-        secondary=settings_distribution_groups, order_by=Group.name, lazy="selectin")
+        secondary=settings_distribution_groups, order_by=Group.name, lazy="select")
     alternate_recipients: Mapped[list[User]] = relationship(
-        secondary=settings_alternate_recipients, order_by=User.name, lazy="selectin")
+        secondary=settings_alternate_recipients, order_by=User.name, lazy="select")
     offline_transfer_group: Mapped[Group | None] = relationship(lazy="joined")
