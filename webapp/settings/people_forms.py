@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Regexp
 
-from ..models import ROLES
+from ..models import PRE_SELLER, ROLES
 
 # The shape of an address, nothing more: company domains such as .test or .local are fine,
 # and the real check is that the person can sign in with it.
@@ -33,7 +33,7 @@ class NewUserForm(FlaskForm):
     email = EmailField("E-mail", validators=[InputRequired("Enter their e-mail."),
                                              Length(max=254), Regexp(EMAIL_SHAPE, message=(
                                                  "Enter a valid e-mail address."))])
-    role = SelectField("Role", choices=ROLE_LABELS)
+    role = SelectField("Role", choices=ROLE_LABELS, default=PRE_SELLER)
     password = PasswordField("Password", validators=[
         InputRequired("Choose a password."), Length(min=8, message="Use at least 8 characters.")])
 
