@@ -1,0 +1,4 @@
+"""`python -m bench`."""
+from .run import main
+
+main()

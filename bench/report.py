@@ -1,0 +1,113 @@
+"""The benchmark's table: printed, written to bench/results.md, and drawn to bench/results.png."""
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .settings import WORKERS
+
+HERE = Path(__file__).resolve().parent
+TARGETS = {"new lead": 0.5, "continuation": 0.7}
+P99_LIMIT_MS, SCALING_LIMIT, EXPIRY_LIMIT_MS = 250, 1.5, 1000
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def rows(kind: str, result: dict, sizes) -> list[tuple]:
+    """(database, measure, value, ratio, target, verdict) rows for one database."""
+    load, figures, checks = result["load"], result["figures"], result["checks"]
+    base = load["baseline"].throughput
+    out = [(kind, "baseline webhook (HMAC + insert)",
+            f"{base:,.0f} req/s · p50 {load['baseline'].percentile(50):.0f} ms · "
+            f"p99 {load['baseline'].percentile(99):.0f} ms", "1.00", "", "")]
+    for phase, target in TARGETS.items():
+        measured = load[phase]
+        ratio = measured.throughput / base if base else 0
+        p99 = measured.percentile(99)
+        errors = f" · errors {measured.errors}" if measured.errors else ""
+        out.append((kind, f"Relay webhook, {phase}",
+                    f"{measured.throughput:,.0f} req/s · p50 {measured.percentile(50):.0f} ms · "
+                    f"p99 {p99:.0f} ms{errors}", f"{ratio:.2f}",
+                    f"≥ {target} × baseline, p99 < {P99_LIMIT_MS} ms",
+                    _verdict(ratio >= target and p99 < P99_LIMIT_MS and not measured.errors)))
+    small, large = f"{sizes.small_chats:,}", f"{sizes.large_chats:,}"
+    for name, key in (("routing decision (200 pre-sellers)", "routing"),
+                      ("chat list page", "list")):
+        ratio = figures[f"{key} large ms"] / figures[f"{key} small ms"]
+        out.append((kind, f"{name}, {small} → {large} chats",
+                    f"{figures[f'{key} small ms']:.1f} ms → {figures[f'{key} large ms']:.1f} ms",
+                    f"{ratio:.2f}", f"≤ {SCALING_LIMIT}", _verdict(ratio <= SCALING_LIMIT)))
+    out.append((kind, f"expiry sweep over {figures['expired']:,} due chats",
+                f"{figures['expiry ms']:.0f} ms", "", f"≤ {EXPIRY_LIMIT_MS} ms",
+                _verdict(figures["expiry ms"] <= EXPIRY_LIMIT_MS)))
+    out.append((kind, "every answered wamid stored exactly once",
+                f"{checks['posted']:,} posted · {checks['missing']} missing · "
+                f"{checks['duplicated']} duplicated", "", "0 missing, 0 duplicated",
+                _verdict(checks["missing"] == 0 and checks["duplicated"] == 0)))
+    out.append((kind, "new leads spread (max − min per pre-seller)",
+                f"{checks['spread']} (chats each: {checks['loads']})", "", "≤ 1",
+                _verdict(checks["spread"] <= 1)))
+    return out
+
+
+def markdown(table: list[tuple], sizes, took: float) -> str:
+    """The table as Markdown, with how it was measured."""
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [f"# Benchmark results ({sizes.label} run, {when}, {took:.0f} s)", "",
+             f"gunicorn with {WORKERS} sync workers for Relay and for the baseline; "
+             f"{sizes.concurrency} client threads on loopback; at most {sizes.requests:,} requests "
+             f"or {sizes.seconds:.0f} s per phase. Ratios are taken within this one run.", "",
+             "| database | measure | value | ratio | target | |", "|---|---|---|---|---|---|"]
+    lines += ["| " + " | ".join(row) + " |" for row in table]
+    return "\n".join(lines) + "\n"
+
+
+def chart(results: dict, path: Path) -> None:
+    """Throughput beside the baseline, and each ratio against its target."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    kinds = list(results)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    phases = ("baseline", "new lead", "continuation")
+    width = 0.25
+    for n, phase in enumerate(phases):
+        values = [results[k]["load"][phase].throughput for k in kinds]
+        left.bar([i + n * width for i in range(len(kinds))], values, width, label=phase)
+    left.set_xticks([i + width for i in range(len(kinds))], kinds)
+    left.set_ylabel("requests / s")
+    left.set_title("Webhook throughput")
+    left.legend()
+    labels, values, limits = [], [], []
+    for k in kinds:
+        load, fig_ = results[k]["load"], results[k]["figures"]
+        base = load["baseline"].throughput or 1
+        for phase, target in TARGETS.items():
+            labels.append(f"{k}\n{phase} / base")
+            values.append(load[phase].throughput / base)
+            limits.append(("≥", target))
+        for key in ("routing", "list"):
+            labels.append(f"{k}\n{key} large / small")
+            values.append(fig_[f"{key} large ms"] / fig_[f"{key} small ms"])
+            limits.append(("≤", SCALING_LIMIT))
+    colours = ["tab:green" if (v >= t if op == "≥" else v <= t) else "tab:red"
+               for v, (op, t) in zip(values, limits)]
+    right.bar(range(len(values)), values, color=colours)
+    for i, (op, t) in enumerate(limits):
+        right.plot([i - 0.4, i + 0.4], [t, t], color="black", linewidth=1)
+    right.set_xticks(range(len(values)), labels, fontsize=7)
+    right.set_title("Ratios (green: target met; black line: target)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write(results: dict, sizes, took: float) -> None:
+    """Print the table and write results.md and results.png beside this module."""
+    table = [row for kind, result in results.items() for row in rows(kind, result, sizes)]
+    text = markdown(table, sizes, took)
+    print(text)
+    (HERE / "results.md").write_text(text)
+    chart(results, HERE / "results.png")
+    print(f"Wrote {HERE / 'results.md'} and {HERE / 'results.png'}.")

@@ -1,0 +1,111 @@
+"""One benchmark run: on SQLite, then PostgreSQL, each in throwaway databases; then the report."""
+import time
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from webapp import create_app
+from webapp.db import utcnow
+from webapp.extensions import db
+from webapp.models import Chat, Message
+from webapp.models.chats import INBOUND
+
+from . import measure, report, seed
+from .databases import app_config, throwaway
+from .load import deliveries, post_all
+from .servers import gunicorn
+from .settings import APP_SECRET, PRE_SELLERS_ONLINE, ROUTING_TEAM, WORKERS, sizes
+
+WEBHOOK = "/webhooks/whatsapp"
+
+
+def webhook_phases(database, sizes) -> dict:
+    """Baseline, new leads, then continuations of those leads, each under gunicorn."""
+    env = {"DATABASE_URL": database.url, "BENCH_DB_URL": database.url,
+           "WHATSAPP_APP_SECRET": APP_SECRET, "SECRET_KEY": "bench-secret-key",
+           "WHATSAPP_VERIFY_TOKEN": "bench", "SCHEDULER_ENABLED": "", "WHATSAPP_ACCESS_TOKEN": ""}
+    numbers = [f"55{n:011d}" for n in range(sizes.requests)]
+    results = {}
+    with gunicorn("bench.baseline:app", env) as url:
+        results["baseline"] = post_all(url, WEBHOOK, deliveries(sizes.requests, leads=numbers,
+                                       text="Hi"), concurrency=sizes.concurrency,
+                                       seconds=sizes.seconds)
+    with gunicorn("wsgi:app", env) as url:
+        results["new lead"] = post_all(url, WEBHOOK, deliveries(
+            sizes.requests, leads=numbers, text="Hi, I want a quote"),
+            concurrency=sizes.concurrency, seconds=sizes.seconds)
+        answered = sorted({item.lead for item in results["new lead"].delivered})
+        results["continuation"] = post_all(url, WEBHOOK, deliveries(
+            sizes.requests, leads=answered, text="Any news?"),
+            concurrency=sizes.concurrency, seconds=sizes.seconds)
+    return results
+
+
+def integrity(results: dict, team_ids: list[int]) -> dict:
+    """Every answered wamid stored exactly once; new leads spread evenly over the team."""
+    posted = [item.wamid for phase in ("new lead", "continuation")
+              for item in results[phase].delivered]
+    rows = db.session.execute(select(Message.wamid, func.count()).where(
+        Message.direction == INBOUND).group_by(Message.wamid)).all()
+    stored = dict(rows)
+    missing = sum(1 for wamid in posted if wamid not in stored)
+    duplicated = sum(1 for n in stored.values() if n > 1)
+    per_person = dict(db.session.execute(select(Chat.assignee_id, func.count()).where(
+        Chat.assignee_id.in_(team_ids)).group_by(Chat.assignee_id)).all())
+    loads = [per_person.get(user_id, 0) for user_id in team_ids]
+    return {"posted": len(posted), "missing": missing, "duplicated": duplicated,
+            "spread": max(loads) - min(loads), "loads": loads}
+
+
+def in_process(database, sizes, webhook_team: list[int]) -> dict:
+    """Routing and chat list at the small and large sizes, then the expiry sweep."""
+    app = create_app(app_config(database.url))
+    figures = {}
+    with app.app_context():
+        seed.sign_out(webhook_team)
+        now = utcnow()
+        team = seed.team(ROUTING_TEAM, online_until=now + timedelta(days=1), prefix="router")
+        seeded = db.session.scalar(select(func.count(Chat.id)))
+        for label, target in (("small", sizes.small_chats), ("large", sizes.large_chats)):
+            started = time.perf_counter()
+            seed.chats(target - seeded, assignee_ids=team, now=now)
+            figures[f"seed {label} s"] = time.perf_counter() - started
+            seeded = target
+            figures[f"routing {label} ms"] = measure.routing_decision_ms(sizes.routing_samples)
+            figures[f"list {label} ms"] = measure.chat_list_ms(app, sizes.page_samples)
+            seeded = db.session.scalar(select(func.count(Chat.id)))
+        seed.make_due(sizes.due_chats, utcnow())
+        figures["expiry ms"], figures["expired"] = measure.expiry_sweep_ms()
+        db.session.remove()
+        db.engine.dispose()
+    return figures
+
+
+def bench_database(kind: str, sizes) -> dict:
+    """Everything measured on one kind of database."""
+    print(f"== {kind}: webhook under gunicorn ({WORKERS} workers, "
+          f"{sizes.concurrency} clients) ...", flush=True)
+    with throwaway(kind) as database:
+        app = create_app(app_config(database.url))
+        with app.app_context():
+            seed.manager()
+            webhook_team = seed.team(PRE_SELLERS_ONLINE, online_until=utcnow() + timedelta(days=1),
+                                     prefix="seller")
+            db.session.remove()
+            load = webhook_phases(database, sizes)
+            checks = integrity(load, webhook_team)
+            db.session.remove()
+            db.engine.dispose()
+        print(f"== {kind}: routing, chat list and expiry at {sizes.small_chats:,} and "
+              f"{sizes.large_chats:,} chats ...", flush=True)
+        figures = in_process(database, sizes, webhook_team)
+    return {"load": load, "checks": checks, "figures": figures}
+
+
+def main() -> None:
+    """Run everything, print the table, write bench/results.md and bench/results.png."""
+    chosen = sizes()
+    started = time.perf_counter()
+    results = {kind: bench_database(kind, chosen) for kind in ("sqlite", "postgresql")}
+    took = time.perf_counter() - started
+    report.write(results, chosen, took)

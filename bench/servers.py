@@ -1,0 +1,54 @@
+"""Start and stop gunicorn on a free loopback port, with the same settings for every app."""
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from .settings import WORKERS
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def free_port() -> int:
+    """A port nobody listens on, on 127.0.0.1."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_listening(port: int, process: subprocess.Popen, deadline: float) -> None:
+    """Block until the port accepts connections, or fail with gunicorn's output."""
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()[-2000:]}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start listening in time")
+
+
+@contextmanager
+def gunicorn(target: str, env: dict):
+    """Serve `target` (module:app) with WORKERS sync workers; yields its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(GUNICORN), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", "--timeout", "60", target],
+        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE)
+    try:
+        _wait_until_listening(port, process, time.monotonic() + 60)
+        time.sleep(1.0)  # let every worker finish importing before the clock starts
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()

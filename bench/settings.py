@@ -1,0 +1,36 @@
+"""The benchmark's sizes and limits: the full run (≤ 5 min on 2 cores) or BENCH_QUICK=1."""
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How much of everything one run makes and measures."""
+
+    label: str
+    requests: int          # webhook requests per phase (bounded)
+    seconds: float         # and at most this long per phase
+    concurrency: int       # client threads posting at once
+    small_chats: int       # "10k"
+    large_chats: int       # "1M"
+    due_chats: int         # the expiry sweep's 100k
+    routing_samples: int   # route_inbound calls timed per size
+    page_samples: int      # chat list requests timed per size
+
+
+FULL = Sizes("full", requests=1500, seconds=20, concurrency=16, small_chats=10_000,
+             large_chats=1_000_000, due_chats=100_000, routing_samples=40, page_samples=15)
+QUICK = Sizes("quick", requests=300, seconds=5, concurrency=16, small_chats=10_000,
+              large_chats=100_000, due_chats=20_000, routing_samples=15, page_samples=5)
+
+# The same gunicorn settings for Relay and for the baseline.
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+PRE_SELLERS_ONLINE = 6      # the team that receives the webhook's new leads
+ROUTING_TEAM = 200          # pre-sellers for the routing-decision measure
+APP_SECRET = "bench-app-secret"
+POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def sizes() -> Sizes:
+    """The quick sizes when BENCH_QUICK is set, else the full ones."""
+    return QUICK if os.environ.get("BENCH_QUICK") not in (None, "", "0") else FULL
