@@ -14,7 +14,8 @@ from . import measure, report, seed
 from .databases import app_config, throwaway
 from .load import deliveries, post_all
 from .servers import gunicorn
-from .settings import APP_SECRET, PRE_SELLERS_ONLINE, ROUTING_TEAM, WORKERS, sizes
+from .settings import (APP_SECRET, OPEN_CHATS, PRE_SELLERS_ONLINE, ROUTING_TEAM, WORKERS,
+                       sizes)
 
 WEBHOOK = "/webhooks/whatsapp"
 
@@ -68,7 +69,8 @@ def in_process(database, sizes, webhook_team: list[int]) -> dict:
         seeded = db.session.scalar(select(func.count(Chat.id)))
         for label, target in (("small", sizes.small_chats), ("large", sizes.large_chats)):
             started = time.perf_counter()
-            seed.chats(target - seeded, assignee_ids=team, now=now)
+            seed.chats(target - seeded, open_chats=OPEN_CHATS if label == "small" else 0,
+                       assignee_ids=team, now=now)
             figures[f"seed {label} s"] = time.perf_counter() - started
             seeded = target
             figures[f"routing {label} ms"] = measure.routing_decision_ms(sizes.routing_samples)

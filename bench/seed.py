@@ -2,8 +2,9 @@
 
 Chats are inserted by one INSERT … SELECT per table (a recursive series on SQLite,
 generate_series on PostgreSQL), never row by row, so a million chats take seconds.
-Of every ten chats one is open (its lead wrote within the last day), the rest closed or
-expired across the last month: the shape of a team that has worked for a while.
+The first `open_chats` are open (their lead wrote within the last day); the rest are
+history, closed or expired across the last month. A growing history beside a steady number
+of open chats is the shape of a team that has worked for a while.
 """
 from datetime import datetime, timedelta
 
@@ -52,14 +53,14 @@ def sign_out(user_ids: list[int]) -> None:
     db.session.commit()
 
 
-def chats(count: int, *, assignee_ids: list[int], now: datetime) -> None:
+def chats(count: int, *, open_chats: int, assignee_ids: list[int], now: datetime) -> None:
     """Add `count` leads, each with one chat, spread over the (contiguous) assignees."""
     dialect = db.session.get_bind().dialect.name
     series, before = _SERIES[dialect], _BEFORE_NOW[dialect]
     base = (db.session.scalar(select(func.max(text("id"))).select_from(text("leads"))) or 0) + 1
     params = {"count": count, "base": base, "first": assignee_ids[0],
-              "team": len(assignee_ids), "now": now.replace(tzinfo=None).isoformat(" ")}
-    at = before.format(seconds="CASE WHEN i % 10 = 0 THEN i % 86000 ELSE i % 2592000 END")
+              "team": len(assignee_ids), "open": open_chats, "now": now.replace(tzinfo=None).isoformat(" ")}
+    at = before.format(seconds="CASE WHEN i < :open THEN (i * 43) % 86000 ELSE i % 2592000 END")
     db.session.execute(text(
         "INSERT INTO leads (id, wa_id, name, owner_id, created_at) " + series.format(
             columns=f"(:base + i), ('b' || (:base + i)), ('Bench lead ' || (:base + i)), "
@@ -69,9 +70,9 @@ def chats(count: int, *, assignee_ids: list[int], now: datetime) -> None:
         "last_message_at, last_message_preview, window_expires_at, awaiting_reply, "
         "unread_count, version) " + series.format(
             columns="(:base + i), (:first + i % :team), "
-                    "(CASE WHEN i % 10 = 0 THEN 'open' WHEN i % 2 = 0 THEN 'closed' "
+                    "(CASE WHEN i < :open THEN 'open' WHEN i % 2 = 0 THEN 'closed' "
                     f"ELSE 'expired' END), {at}, {at}, {at}, 'Hello, is this still available?', "
-                    f"{before.format(seconds='(CASE WHEN i % 10 = 0 THEN i % 86000 ELSE i % 2592000 END) - 86400')}, "
+                    f"{before.format(seconds='(CASE WHEN i < :open THEN (i * 43) % 86000 ELSE i % 2592000 END) - 86400')}, "
                     "(i % 3 = 0), (i % 3), 1")), params)
     db.session.commit()
     if dialect == "postgresql":

@@ -27,6 +27,7 @@ QUICK = Sizes("quick", requests=300, seconds=5, concurrency=16, small_chats=10_0
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 PRE_SELLERS_ONLINE = 6      # the team that receives the webhook's new leads
 ROUTING_TEAM = 200          # pre-sellers for the routing-decision measure
+OPEN_CHATS = 2_000          # open chats at every size: a day's traffic; the rest is history
 APP_SECRET = "bench-app-secret"
 POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 

@@ -47,6 +47,8 @@ class Chat(db.Model):
         Index("ix_chats_status_window", "status", "window_expires_at"),
         Index("ix_chats_status_activity", "status", "last_message_at"),
         Index("ix_chats_group_status", "group_id", "status"),
+        Index("ix_chats_open_inbound", "last_inbound_at", "assignee_id",
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -37,8 +37,10 @@ def save_settings(wanted: DistributionSettings) -> WhatsAppSettings:
     The settings row is locked first, so two managers saving at once are applied one after
     the other (the later save wins as a whole, never a mix of both).
     """
-    settings = db.session.scalars(select(WhatsAppSettings).where(
-        WhatsAppSettings.id == SETTINGS_ID).with_for_update()).one()
+    settings = db.session.scalars(
+        select(WhatsAppSettings).where(WhatsAppSettings.id == SETTINGS_ID)
+        .with_for_update(of=WhatsAppSettings)  # not the joined transfer group's row
+        .execution_options(populate_existing=True)).one()
     wanted_ids = wanted.group_ids | {wanted.offline_transfer_group_id} - {None}
     groups = {g.id: g for g in db.session.scalars(select(Group).where(Group.id.in_(wanted_ids)))}
     alternates = list(db.session.scalars(select(User).where(
