@@ -14,6 +14,26 @@ import psycopg
 TABLE = "bench_baseline_events"
 
 
+def connect(url: str):
+    """An autocommit connection to the bench database, SQLite or PostgreSQL."""
+    if url.startswith("sqlite:///"):
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"), timeout=30, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        return conn
+    return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"),
+                           autocommit=True)
+
+
+def create_table(url: str) -> None:
+    """Make the baseline's table once, before gunicorn starts (workers racing to create
+    it would fail on PostgreSQL)."""
+    conn = connect(url)
+    kind = "INTEGER PRIMARY KEY, body BLOB" if isinstance(conn, sqlite3.Connection) \
+        else "BIGSERIAL PRIMARY KEY, body BYTEA"
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (id {kind} NOT NULL)")
+    conn.close()
+
+
 class Store:
     """One connection per worker process, opened on first use."""
 
@@ -21,24 +41,10 @@ class Store:
         self.url = url
         self.conn = None
 
-    def _connect(self):
-        if self.url.startswith("sqlite:///"):
-            conn = sqlite3.connect(self.url.removeprefix("sqlite:///"), timeout=30,
-                                   isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} "
-                         "(id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
-        else:
-            conn = psycopg.connect(self.url.replace("postgresql+psycopg://", "postgresql://"),
-                                   autocommit=True)
-            conn.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} "
-                         "(id BIGSERIAL PRIMARY KEY, body BYTEA NOT NULL)")
-        return conn
-
     def insert(self, body: bytes) -> None:
         """Store the raw body (committed: autocommit)."""
         if self.conn is None:
-            self.conn = self._connect()
+            self.conn = connect(self.url)
         marker = "?" if isinstance(self.conn, sqlite3.Connection) else "%s"
         self.conn.execute(f"INSERT INTO {TABLE} (body) VALUES ({marker})", (body,))
 

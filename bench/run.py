@@ -10,7 +10,7 @@ from webapp.extensions import db
 from webapp.models import Chat, Message
 from webapp.models.chats import INBOUND
 
-from . import measure, report, seed
+from . import baseline, measure, report, seed
 from .databases import app_config, throwaway
 from .load import deliveries, post_all
 from .servers import gunicorn
@@ -27,6 +27,7 @@ def webhook_phases(database, sizes) -> dict:
            "WHATSAPP_VERIFY_TOKEN": "bench", "SCHEDULER_ENABLED": "", "WHATSAPP_ACCESS_TOKEN": ""}
     numbers = [f"55{n:011d}" for n in range(sizes.requests)]
     results = {}
+    baseline.create_table(database.url)
     with gunicorn("bench.baseline:app", env) as url:
         results["baseline"] = post_all(url, WEBHOOK, deliveries(sizes.requests, leads=numbers,
                                        text="Hi"), concurrency=sizes.concurrency,

@@ -223,3 +223,35 @@ def test_a_chat_no_longer_open_cannot_be_closed(team, status, words):
     with pytest.raises(TransferError, match=words):
         close_chat(chat, team["maria"], utcnow())
     assert db.session.scalar(select(Chat.status).where(Chat.id == chat.id)) == status
+
+
+# --- A lead writing while a manager moves or closes the chat ------------------------------
+
+def test_a_message_racing_a_transfer_lands_in_the_chat_and_both_count(app, team):
+    chat_id = message("5511800000030").id
+    ids = {name: user.id for name, user in team.items()}
+    results = at_once(app, [
+        lambda: transfer_chat(chat_id=chat_id, to_user_id=ids["bruno"],
+                              actor=db.session.get(User, ids["maria"]), expected_version=1,
+                              note="", now=utcnow()),
+        lambda: message("5511800000030", preview="Still there?")])
+    assert results == [chat_id, chat_id]
+    chat = db.session.get(Chat, chat_id)
+    assert chat.assignee_id == ids["bruno"] and chat.version == 2
+    assert chat.unread_count == 2 and chat.last_message_preview == "Still there?"
+
+
+def test_a_message_racing_a_close_continues_the_chat_or_opens_a_new_one(app, team):
+    chat_id = message("5511800000031").id
+    ids = {name: user.id for name, user in team.items()}
+    results = at_once(app, [
+        lambda: close_chat(db.session.get(Chat, chat_id), db.session.get(User, ids["maria"]),
+                           utcnow()),
+        lambda: message("5511800000031", preview="One more thing")])
+    assert not any(isinstance(result, Exception) for result in results)
+    closed = db.session.get(Chat, chat_id)
+    assert closed.status == CLOSED
+    # Either the message came first (it is in the closed chat) or the close did (a new chat).
+    landed = db.session.get(Chat, results[1])
+    assert landed.last_message_preview == "One more thing"
+    assert landed.id == chat_id or landed.status == "open"

@@ -7,7 +7,8 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from tests.webhook_helpers import URL, as_body, live_server, signed_headers, text_payload
+from tests.webhook_helpers import (URL, as_body, batch, live_server, signed_headers,
+                                   text_payload)
 from webapp.extensions import db
 from webapp.models import Chat, Lead, Message, WebhookEvent
 
@@ -100,3 +101,21 @@ def test_simulate_inbound_says_when_relay_is_not_running(runner):
 def test_simulate_inbound_needs_a_lead_id(runner):
     result = runner.invoke(args=["simulate-inbound", "--name", "X", "--text", "Hi"])
     assert result.exit_code == 2 and "--wa-id" in result.output
+
+
+def test_batches_naming_the_same_leads_in_opposite_orders_never_deadlock(make_user, server):
+    make_user(online=True)
+    db.session.remove()
+    leads = [f"55119700000{n:02d}" for n in range(6)]
+    payloads = []
+    for n in range(12):
+        first, second = leads[n % 6], leads[(n + 1) % 6]
+        if n % 2:
+            first, second = second, first
+        payloads.append(batch(text_payload(wa_id=first, text=f"a{n}"),
+                              text_payload(wa_id=second, text=f"b{n}")))
+    answers = post_all_at_once(server, payloads)
+    assert [a.json()["messages"] for a in answers] == [2] * 12
+    assert db.session.scalar(select(func.count(Lead.id))) == 6
+    assert db.session.scalar(select(func.count(Chat.id))) == 6
+    assert db.session.scalar(select(func.count(Message.id))) == 24

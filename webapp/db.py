@@ -1,4 +1,6 @@
 """Database plumbing: UTC timestamps, SQLite pragmas and write serialization."""
+import zlib
+from collections.abc import Iterable
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, event, text
@@ -8,6 +10,9 @@ from sqlalchemy.types import TypeDecorator
 
 # Key of the PostgreSQL transaction-level advisory lock that serializes routing decisions.
 ROUTING_LOCK_KEY = 7_311_001
+# First key of the PostgreSQL advisory locks (two-int form: its own key space) that serialize
+# the messages of one lead; the second key is a hash of the lead's WhatsApp id.
+LEAD_LOCK_SPACE = 7_311
 
 
 class UTCDateTime(TypeDecorator):
@@ -67,3 +72,26 @@ def lock_routing(session: Session) -> None:
         # SQLite transactions already begin IMMEDIATE (see setup_sqlite): touching the
         # connection starts one, which holds the database's single write lock.
         session.connection()
+
+
+def lock_leads(session: Session, identities: Iterable[str | None]) -> None:
+    """Serialize the messages of these leads (named by wa_id or user_id) until the
+    transaction ends, so a message id is checked and a lead found by one delivery at a time.
+
+    PostgreSQL: one advisory lock per id, taken in sorted order so that two deliveries
+    naming the same leads never deadlock; locks already held are taken again harmlessly.
+    SQLite: the transaction's write lock already serializes everything.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        session.connection()
+        return
+    # crc32 is stable across processes (hash() is not); shifted into int4's range.
+    keys = sorted({zlib.crc32(identity.encode()) - 2**31 for identity in identities if identity})
+    for key in keys:
+        session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"),
+                        {"space": LEAD_LOCK_SPACE, "key": key})
+
+
+def serializes_all_writes(session: Session) -> bool:
+    """True on SQLite, where every transaction holds the single write lock from its start."""
+    return session.get_bind().dialect.name == "sqlite"

@@ -6,9 +6,9 @@ once after `process_event` (or, on failure, after a rollback and `record_failure
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, update
 
-from ..db import lock_routing
+from ..db import lock_leads
 from ..extensions import db
 from ..models import Chat, Message, WebhookEvent
 from ..models.chats import INBOUND, OPEN, OUTBOUND
@@ -36,26 +36,26 @@ class ProcessingResult:
     ignored: tuple[str, ...]
 
 
-def store_event(body: bytes, now: datetime) -> WebhookEvent:
-    """Keep a signed delivery exactly as received, before anything else happens to it."""
+def store_event(body: bytes, now: datetime) -> int:
+    """Keep a signed delivery exactly as received, before anything else happens to it;
+    returns its id."""
     event = WebhookEvent(body=body, received_at=now)
     db.session.add(event)
     db.session.flush()
-    return event
+    return event.id
 
 
-def process_event(event: WebhookEvent, now: datetime) -> ProcessingResult:
+def process_event(event_id: int, body: bytes, now: datetime) -> ProcessingResult:
     """Route the delivery's new messages and apply its statuses; marks the event processed.
 
     Raises PayloadError for a body that is not a Cloud API delivery; any other exception
     means the caller must roll back and keep the error with `record_failure`.
     """
-    delivery = parse_delivery(event.body)
+    delivery = parse_delivery(body)
     stored, duplicates = _store_messages(delivery.messages, now)
     applied = _apply_statuses(delivery.statuses)
-    event.processed_at, event.error = now, None
-    event.attempts += 1
-    db.session.flush()
+    db.session.execute(update(WebhookEvent).where(WebhookEvent.id == event_id).values(
+        processed_at=now, error=None, attempts=WebhookEvent.attempts + 1))
     return ProcessingResult(stored, duplicates, applied, delivery.ignored)
 
 
@@ -77,12 +77,13 @@ def unprocessed_event_ids(limit: int) -> list[int]:
 def _store_messages(messages: tuple[InboundMessage, ...], now: datetime) -> tuple[int, int]:
     """Route and store each new message in its own time order; skip wamids already stored.
 
-    The routing lock is taken before looking for known wamids, so two deliveries of the same
-    message (Meta retries, duplicates) are checked one after the other and stored once.
+    The leads' locks are taken before looking for known wamids, so two deliveries of the
+    same message (Meta retries, duplicates) are checked one after the other and stored once,
+    while messages of other leads go on in parallel (on PostgreSQL).
     """
     if not messages:
         return 0, 0
-    lock_routing(db.session)
+    lock_leads(db.session, [identity for m in messages for identity in (m.wa_id, m.user_id)])
     known = set(db.session.scalars(
         select(Message.wamid).where(Message.wamid.in_({m.wamid for m in messages}))))
     stored = 0

@@ -1,15 +1,16 @@
 """Routing inbound messages to chats, and moving chats away from offline owners.
 
 Every decision runs under the routing lock (`db.lock_routing`), so two messages arriving
-at once never see the same counts and a lead never gets two open chats. Services flush;
+at once never see the same counts; the messages of one lead are serialized by its own lock
+(`db.lock_leads`), so a lead never gets two open chats. Services flush;
 the caller commits. Manual transfers and closing live in `transfers`.
 """
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select
 
-from ..db import lock_routing
-from ..domain.routing import Decision, is_continuation, offline_transfer, route_new_chat
+from ..db import lock_leads, lock_routing, serializes_all_writes
+from ..domain.routing import Decision, Rules, is_continuation, offline_transfer, route_new_chat
 from ..domain.window import is_open, latest_inbound, window_end
 from ..extensions import db
 from ..models import Chat, Lead, RoutingDecision, User, group_members
@@ -34,18 +35,33 @@ def route_inbound(*, wa_id: str | None, user_id: str | None, name: str, message_
     message: latest inbound time, response window, preview, awaiting reply, unread count.
     A continuation is not recorded as a decision: the chat's history stays the story of
     where it went, not a line per message.
+
+    Messages of one lead are serialized by the lead's lock; only a new chat takes the
+    routing lock, so continuations of different leads never wait for each other.
     """
     wa_id, user_id = wa_id or None, user_id or None  # an empty id is no id (ids are unique)
     if not wa_id and not user_id:
         raise RoutingError("An inbound message needs the lead's wa_id or user_id.")
-    lock_routing(db.session)
+    lock_leads(db.session, (wa_id, user_id))
     lead, chat = _find_lead(wa_id, user_id)
+    if chat is not None and _keeps_open_chat(chat, now):
+        _rename(lead, name)
+        _record_message(chat, message_at, preview)
+        db.session.flush()
+        return chat
+    # A new chat: read the rules first, then hold the routing lock only for the decision.
+    # A known lead is read again under it, as committed now; an unknown one cannot appear
+    # meanwhile, as its lock is held.
+    with db.session.no_autoflush:  # write nothing before the routing lock
+        rules = routing_rules()
+    lock_routing(db.session)
+    if lead is not None:
+        lead, chat = _find_lead(wa_id, user_id)
     if lead is None:
         lead = Lead(wa_id=wa_id, user_id=user_id, name=(name or "")[:NAME_LENGTH],
                     created_at=now)
         db.session.add(lead)
-    elif name:
-        lead.name = name[:NAME_LENGTH]
+    _rename(lead, name)
     if chat is not None and not is_continuation(True, chat.window_expires_at, now):
         # The window passed and the expiry job has not run yet: expire it now, so the
         # message opens a new chat (and a new window) as the lead would expect.
@@ -54,7 +70,7 @@ def route_inbound(*, wa_id: str | None, user_id: str | None, name: str, message_
         chat = None
     decision = None
     if chat is None:
-        chat, decision = _open_chat(lead, now)
+        chat, decision = _open_chat(lead, rules, now)
     _record_message(chat, message_at, preview)
     db.session.flush()
     if decision is not None:
@@ -118,12 +134,37 @@ def _find_lead(wa_id: str | None, user_id: str | None) -> tuple[Lead | None, Cha
     return lead, chat
 
 
-def _open_chat(lead: Lead, now: datetime) -> tuple[Chat, Decision]:
+def _keeps_open_chat(chat: Chat, now: datetime) -> bool:
+    """Whether the message continues this open chat, its row locked for the update.
+
+    On PostgreSQL a manager or a sweep may have changed the chat since it was read: its row
+    is locked and read again. Should it no longer be open, the lock is given back (a
+    savepoint) so that the routing lock can be taken before any chat's row, in the order
+    transfers take them. On SQLite the transaction's write lock made the read current.
+    """
+    if serializes_all_writes(db.session):
+        return is_continuation(True, chat.window_expires_at, now)
+    savepoint = db.session.begin_nested()
+    chat = locked_chat(chat.id)
+    if chat is not None and chat.status == OPEN \
+            and is_continuation(True, chat.window_expires_at, now):
+        savepoint.commit()  # releasing the savepoint keeps the row lock
+        return True
+    savepoint.rollback()
+    return False
+
+
+def _rename(lead: Lead, name: str) -> None:
+    """Keep the lead's latest profile name; a message without one keeps the old."""
+    if name and lead.name != name[:NAME_LENGTH]:
+        lead.name = name[:NAME_LENGTH]
+
+
+def _open_chat(lead: Lead, rules: Rules, now: datetime) -> tuple[Chat, Decision]:
     """A new open chat for the lead, placed by the routing rules (added, not yet flushed)."""
     # The lead may be new: keep it (and its chat) unwritten until the decision is known,
     # so each row is inserted once, complete.
     with db.session.no_autoflush:
-        rules = routing_rules()
         # Everyone the decision may need, in one query: the owner whatever their state,
         # and the active pre-sellers who are online or alternate recipients.
         wanted = and_(active_pre_seller(),

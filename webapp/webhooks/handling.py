@@ -32,16 +32,20 @@ class Outcome:
 
 def store(body: bytes) -> int:
     """Keep the raw body, committed, before anything can go wrong; returns the event id."""
-    event = inbound.store_event(body, utcnow())
+    event_id = inbound.store_event(body, utcnow())
     db.session.commit()
-    return event.id
+    return event_id
 
 
-def handle(event_id: int) -> Outcome:
-    """Process a stored delivery and commit; on failure, keep the reason on the event."""
-    event = db.session.get(WebhookEvent, event_id)
+def handle(event_id: int, body: bytes | None = None) -> Outcome:
+    """Process a stored delivery and commit; on failure, keep the reason on the event.
+
+    The view passes the body it just stored; reprocessing reads it back.
+    """
+    if body is None:
+        body = db.session.get(WebhookEvent, event_id).body
     try:
-        result = inbound.process_event(event, utcnow())
+        result = inbound.process_event(event_id, body, utcnow())
         db.session.commit()
         return Outcome(event_id, result=result)
     except PayloadError as error:

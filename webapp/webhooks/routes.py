@@ -42,7 +42,7 @@ def receive():
     except SQLAlchemyError:
         log.exception("could not store a webhook delivery")
         return jsonify(error="The delivery could not be stored; please retry it."), 503
-    outcome = handling.handle(event_id)
+    outcome = handling.handle(event_id, body)
     if outcome.bad_payload:
         return jsonify(error=outcome.bad_payload, event=outcome.event_id), 400
     if not outcome.ok:
