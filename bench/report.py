@@ -30,6 +30,12 @@ def rows(kind: str, result: dict, sizes) -> list[tuple]:
                     f"p99 {p99:.0f} ms{errors}", f"{ratio:.2f}",
                     f"≥ {target} × baseline, p99 < {P99_LIMIT_MS} ms",
                     _verdict(ratio >= target and p99 < P99_LIMIT_MS and not measured.errors)))
+    serial = {phase: load[f"serial {phase}"].percentile(50)
+              for phase in ("baseline", "new lead", "continuation")}
+    out.append((kind, "one request at a time: p50 service time (baseline · new lead · "
+                "continuation)", " · ".join(f"{ms:.1f} ms" for ms in serial.values()),
+                " · ".join(f"{serial['baseline'] / ms:.2f}" for ms in serial.values()),
+                "", ""))
     small, large = f"{sizes.small_chats:,}", f"{sizes.large_chats:,}"
     for name, key in (("routing decision (200 pre-sellers)", "routing"),
                       ("chat list page", "list")):

@@ -14,38 +14,47 @@ from . import baseline, measure, report, seed
 from .databases import app_config, throwaway
 from .load import deliveries, post_all
 from .servers import gunicorn
-from .settings import (APP_SECRET, OPEN_CHATS, PRE_SELLERS_ONLINE, ROUTING_TEAM, WORKERS,
-                       sizes)
+from .settings import (APP_SECRET, OPEN_CHATS, PRE_SELLERS_ONLINE, ROUTING_TEAM,
+                       SERIAL_REQUESTS, WORKERS, sizes)
 
 WEBHOOK = "/webhooks/whatsapp"
 
 
 def webhook_phases(database, sizes) -> dict:
-    """Baseline, new leads, then continuations of those leads, each under gunicorn."""
+    """Baseline, new leads, then continuations of those leads, each under gunicorn: first
+    under load, then one request at a time (the service time, without contention)."""
     env = {"DATABASE_URL": database.url, "BENCH_DB_URL": database.url,
            "WHATSAPP_APP_SECRET": APP_SECRET, "SECRET_KEY": "bench-secret-key",
            "WHATSAPP_VERIFY_TOKEN": "bench", "SCHEDULER_ENABLED": "", "WHATSAPP_ACCESS_TOKEN": ""}
-    numbers = [f"55{n:011d}" for n in range(sizes.requests)]
+    loaded = {"count": sizes.requests, "concurrency": sizes.concurrency,
+              "seconds": sizes.seconds, "prefix": "", "numbers": "55"}
+    serial = {"count": SERIAL_REQUESTS, "concurrency": 1, "seconds": sizes.seconds / 2,
+              "prefix": "serial ", "numbers": "56"}
     results = {}
     baseline.create_table(database.url)
     with gunicorn("bench.baseline:app", env) as url:
-        results["baseline"] = post_all(url, WEBHOOK, deliveries(sizes.requests, leads=numbers,
-                                       text="Hi"), concurrency=sizes.concurrency,
-                                       seconds=sizes.seconds)
+        for run in (loaded, serial):
+            numbers = [f"{run['numbers']}{n:011d}" for n in range(run["count"])]
+            results[run["prefix"] + "baseline"] = _post(url, numbers, "Hi", run)
     with gunicorn("wsgi:app", env) as url:
-        results["new lead"] = post_all(url, WEBHOOK, deliveries(
-            sizes.requests, leads=numbers, text="Hi, I want a quote"),
-            concurrency=sizes.concurrency, seconds=sizes.seconds)
-        answered = sorted({item.lead for item in results["new lead"].delivered})
-        results["continuation"] = post_all(url, WEBHOOK, deliveries(
-            sizes.requests, leads=answered, text="Any news?"),
-            concurrency=sizes.concurrency, seconds=sizes.seconds)
+        for run in (loaded, serial):
+            numbers = [f"{run['numbers']}{n:011d}" for n in range(run["count"])]
+            new = results[run["prefix"] + "new lead"] = _post(url, numbers, "Hi, a quote?", run)
+            answered = sorted({item.lead for item in new.delivered})
+            results[run["prefix"] + "continuation"] = _post(url, answered, "Any news?", run)
     return results
+
+
+def _post(url: str, leads: list[str], text: str, run: dict):
+    """One phase: `run['count']` deliveries from these leads, posted as `run` says."""
+    return post_all(url, WEBHOOK, deliveries(run["count"], leads=leads, text=text),
+                    concurrency=run["concurrency"], seconds=run["seconds"])
 
 
 def integrity(results: dict, team_ids: list[int]) -> dict:
     """Every answered wamid stored exactly once; new leads spread evenly over the team."""
-    posted = [item.wamid for phase in ("new lead", "continuation")
+    posted = [item.wamid for phase in ("new lead", "continuation", "serial new lead",
+                                       "serial continuation")
               for item in results[phase].delivered]
     rows = db.session.execute(select(Message.wamid, func.count()).where(
         Message.direction == INBOUND).group_by(Message.wamid)).all()

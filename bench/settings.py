@@ -26,6 +26,7 @@ QUICK = Sizes("quick", requests=300, seconds=5, concurrency=16, small_chats=10_0
 # The same gunicorn settings for Relay and for the baseline.
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 PRE_SELLERS_ONLINE = 6      # the team that receives the webhook's new leads
+SERIAL_REQUESTS = 150      # requests per phase posted one at a time (service time)
 ROUTING_TEAM = 200          # pre-sellers for the routing-decision measure
 OPEN_CHATS = 2_000          # open chats at every size: a day's traffic; the rest is history
 APP_SECRET = "bench-app-secret"

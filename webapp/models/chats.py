@@ -43,8 +43,10 @@ class Chat(db.Model):
         Index("uq_chats_open_lead", "lead_id", unique=True,
               sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
         Index("ix_chats_assignee_status_activity", "assignee_id", "status", "last_message_at"),
-        Index("ix_chats_assignee_last_inbound", "assignee_id", "last_inbound_at"),
-        Index("ix_chats_status_window", "status", "window_expires_at"),
+        # Expiry reads open chats by window end; routing and the offline sweep read open
+        # chats by latest inbound message. Only open chats are indexed for either.
+        Index("ix_chats_open_window", "window_expires_at",
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
         Index("ix_chats_status_activity", "status", "last_message_at"),
         Index("ix_chats_group_status", "group_id", "status"),
         Index("ix_chats_open_inbound", "last_inbound_at", "assignee_id",

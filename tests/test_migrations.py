@@ -1,0 +1,14 @@
+"""The migrations make exactly the schema the models describe (on SQLite and PostgreSQL)."""
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from webapp.extensions import db
+
+
+def test_the_migrated_database_matches_the_models(app):
+    with db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    # Alembic's own bookkeeping table is not a model.
+    differences = [d for d in differences
+                   if not (d[0] == "remove_table" and d[1].name == "alembic_version")]
+    assert differences == []
