@@ -90,11 +90,11 @@ def chart(results: dict, path: Path) -> None:
         load, fig_ = results[k]["load"], results[k]["figures"]
         base = load["baseline"].throughput or 1
         for phase, target in TARGETS.items():
-            labels.append(f"{k}\n{phase} / base")
+            labels.append(f"{k}\n{phase}")
             values.append(load[phase].throughput / base)
             limits.append(("≥", target))
         for key in ("routing", "list"):
-            labels.append(f"{k}\n{key} large / small")
+            labels.append(f"{k}\n{key} scaling")
             values.append(fig_[f"{key} large ms"] / fig_[f"{key} small ms"])
             limits.append(("≤", SCALING_LIMIT))
     colours = ["tab:green" if (v >= t if op == "≥" else v <= t) else "tab:red"
@@ -102,7 +102,7 @@ def chart(results: dict, path: Path) -> None:
     right.bar(range(len(values)), values, color=colours)
     for i, (op, t) in enumerate(limits):
         right.plot([i - 0.4, i + 0.4], [t, t], color="black", linewidth=1)
-    right.set_xticks(range(len(values)), labels, fontsize=7)
+    right.set_xticks(range(len(values)), labels, fontsize=7, rotation=35, ha="right")
     right.set_title("Ratios (green: target met; black line: target)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)

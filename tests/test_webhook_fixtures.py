@@ -34,6 +34,12 @@ def inbound_count(body: bytes) -> int:
 ALL = list(fixture_bodies(fresh=False))
 
 
+def test_the_shared_fixtures_are_there():
+    # Without them the tests below would quietly shrink to nothing: fail instead.
+    assert FIXTURES.is_dir(), f"the WhatsApp fixtures are missing: {FIXTURES}"
+    assert len(ALL) >= 80, f"only {len(ALL)} payloads found in {FIXTURES}"
+
+
 @pytest.mark.parametrize("name, body", ALL, ids=[name for name, _ in ALL])
 def test_each_payload_is_accepted_and_its_messages_stored(client, name, body):
     response = post_signed(client, body)
