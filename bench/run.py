@@ -1,6 +1,7 @@
 """One benchmark run: on SQLite, then PostgreSQL, each in throwaway databases; then the report."""
 import time
 from datetime import timedelta
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 
@@ -26,29 +27,38 @@ def webhook_phases(database, sizes) -> dict:
     env = {"DATABASE_URL": database.url, "BENCH_DB_URL": database.url,
            "WHATSAPP_APP_SECRET": APP_SECRET, "SECRET_KEY": "bench-secret-key",
            "WHATSAPP_VERIFY_TOKEN": "bench", "SCHEDULER_ENABLED": "", "WHATSAPP_ACCESS_TOKEN": ""}
-    loaded = {"count": sizes.requests, "concurrency": sizes.concurrency,
-              "seconds": sizes.seconds, "prefix": "", "numbers": "55"}
-    serial = {"count": SERIAL_REQUESTS, "concurrency": 1, "seconds": sizes.seconds / 2,
-              "prefix": "serial ", "numbers": "56"}
+    runs = (Run("", sizes.requests, sizes.concurrency, sizes.seconds, "55"),
+            Run("serial ", SERIAL_REQUESTS, 1, sizes.seconds / 2, "56"))
     results = {}
     baseline.create_table(database.url)
     with gunicorn("bench.baseline:app", env) as url:
-        for run in (loaded, serial):
-            numbers = [f"{run['numbers']}{n:011d}" for n in range(run["count"])]
-            results[run["prefix"] + "baseline"] = _post(url, numbers, "Hi", run)
+        for run in runs:
+            results[run.prefix + "baseline"] = run.post(url, run.numbers(), "Hi")
     with gunicorn("wsgi:app", env) as url:
-        for run in (loaded, serial):
-            numbers = [f"{run['numbers']}{n:011d}" for n in range(run["count"])]
-            new = results[run["prefix"] + "new lead"] = _post(url, numbers, "Hi, a quote?", run)
+        for run in runs:
+            new = results[run.prefix + "new lead"] = run.post(url, run.numbers(), "Hi, a quote?")
             answered = sorted({item.lead for item in new.delivered})
-            results[run["prefix"] + "continuation"] = _post(url, answered, "Any news?", run)
+            results[run.prefix + "continuation"] = run.post(url, answered, "Any news?")
     return results
 
 
-def _post(url: str, leads: list[str], text: str, run: dict):
-    """One phase: `run['count']` deliveries from these leads, posted as `run` says."""
-    return post_all(url, WEBHOOK, deliveries(run["count"], leads=leads, text=text),
-                    concurrency=run["concurrency"], seconds=run["seconds"])
+class Run(NamedTuple):
+    """How one series of phases posts: under load, or one request at a time."""
+
+    prefix: str        # of the phases' names in the results
+    count: int
+    concurrency: int
+    seconds: float
+    country: str       # first digits of its leads' numbers, so no two series share a lead
+
+    def numbers(self) -> list[str]:
+        """One new lead's number per request."""
+        return [f"{self.country}{n:011d}" for n in range(self.count)]
+
+    def post(self, url: str, leads: list[str], text: str):
+        """One phase: `count` deliveries from these leads."""
+        return post_all(url, WEBHOOK, deliveries(self.count, leads=leads, text=text),
+                        concurrency=self.concurrency, seconds=self.seconds)
 
 
 def integrity(results: dict, team_ids: list[int]) -> dict:

@@ -13,6 +13,8 @@ ROUTING_LOCK_KEY = 7_311_001
 # First key of the PostgreSQL advisory locks (two-int form: its own key space) that serialize
 # the messages of one lead; the second key is a hash of the lead's WhatsApp id.
 LEAD_LOCK_SPACE = 7_311
+# Where a session remembers which lead locks its current transaction holds.
+_HELD_LEAD_LOCKS = "relay_lead_locks"
 
 
 class UTCDateTime(TypeDecorator):
@@ -79,17 +81,23 @@ def lock_leads(session: Session, identities: Iterable[str | None]) -> None:
     transaction ends, so a message id is checked and a lead found by one delivery at a time.
 
     PostgreSQL: one advisory lock per id, taken in sorted order so that two deliveries
-    naming the same leads never deadlock; locks already held are taken again harmlessly.
+    naming the same leads never deadlock. Ids already locked in this transaction are not
+    asked for again (a delivery locks all its leads, then routes each message).
     SQLite: the transaction's write lock already serializes everything.
     """
     if session.get_bind().dialect.name != "postgresql":
         session.connection()
         return
+    transaction = session.connection().get_transaction()  # the one the locks belong to
+    held_by, held = session.info.get(_HELD_LEAD_LOCKS, (None, frozenset()))
+    if held_by is not transaction:
+        held = frozenset()
     # crc32 is stable across processes (hash() is not); shifted into int4's range.
-    keys = sorted({zlib.crc32(identity.encode()) - 2**31 for identity in identities if identity})
-    for key in keys:
+    wanted = {zlib.crc32(identity.encode()) - 2**31 for identity in identities if identity}
+    for key in sorted(wanted - held):
         session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"),
                         {"space": LEAD_LOCK_SPACE, "key": key})
+    session.info[_HELD_LEAD_LOCKS] = (transaction, held | wanted)
 
 
 def serializes_all_writes(session: Session) -> bool:
