@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from flask import g, request_started
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, text, update
 from sqlalchemy.engine import make_url
 
 from webapp import create_app
 from webapp.config import database_uri
 from webapp.db import utcnow
 from webapp.extensions import db
-from webapp.models import MANAGER, PRE_SELLER, Group, User
+from webapp.models import MANAGER, PRE_SELLER, Group, User, WhatsAppSettings
 
 PASSWORD = "correct horse battery"
 # The team's real Cloud API payloads live beside the project, not in it (their README asks
@@ -85,15 +85,20 @@ TABLES_IN_DELETE_ORDER = (
 )
 
 
+def default_settings() -> dict:
+    """Each settings column's default as the model declares it (None where it has none)."""
+    return {column.key: column.default.arg if column.default is not None
+            and column.default.is_scalar else None
+            for column in WhatsAppSettings.__table__.columns
+            if not column.primary_key and column.onupdate is None}
+
+
 def reset_database() -> None:
     """Empty every table and restore the default settings row."""
     db.session.rollback()
     for table in TABLES_IN_DELETE_ORDER:
         db.session.execute(text(f"DELETE FROM {table}"))
-    db.session.execute(text("UPDATE whatsapp_settings SET distribution_mode='online', "
-                            "offline_transfer_enabled=false, offline_transfer_group_id=NULL, "
-                            "activity_window_minutes=120, presence_timeout_seconds=90, "
-                            "offline_grace_seconds=120"))
+    db.session.execute(update(WhatsAppSettings).values(default_settings()))
     db.session.execute(text("DELETE FROM groups"))
     db.session.execute(text("DELETE FROM users"))
     db.session.commit()

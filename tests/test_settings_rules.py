@@ -6,10 +6,9 @@ import pytest
 from webapp.domain.routing import GROUPS_MODE, ONLINE_MODE
 from webapp.domain.settings_rules import DistributionSettings, settings_problems
 
+# Every tunable at the domain's default.
 VALID = DistributionSettings(mode=ONLINE_MODE, group_ids=frozenset(), alternate_ids=frozenset(),
-                             offline_transfer_enabled=False, offline_transfer_group_id=None,
-                             activity_window_minutes=120, presence_timeout_seconds=90,
-                             offline_grace_seconds=120)
+                             offline_transfer_enabled=False, offline_transfer_group_id=None)
 GROUPS, PRE_SELLERS = {1, 2}, {10, 11}
 
 

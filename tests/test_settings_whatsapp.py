@@ -2,9 +2,13 @@
 import pytest
 from sqlalchemy import select
 
+from tests.routing_helpers import configure
+from webapp.domain.settings_rules import DEFAULT_TUNABLES, LIMITS, tunable_values
 from webapp.extensions import db
 from webapp.models import WhatsAppSettings
 from webapp.models.settings import settings_alternate_recipients, settings_distribution_groups
+from webapp.services.assignment import routing_rules
+from webapp.settings.forms import WhatsAppSettingsForm
 
 
 @pytest.fixture
@@ -19,8 +23,8 @@ def setup(client, auth, manager, make_user, make_group):
 
 def form(**changes) -> dict:
     """A complete, valid submission; `changes` override fields."""
-    data = {"mode": "online", "activity_window_minutes": "120",
-            "presence_timeout_seconds": "90", "offline_grace_seconds": "120"}
+    data = {"mode": "online", **{name: str(value) for name, value
+                                 in tunable_values(DEFAULT_TUNABLES).items()}}
     data.update(changes)
     return data
 
@@ -110,3 +114,32 @@ def test_pre_sellers_get_403_and_anonymous_users_sign_in(client, auth, pre_selle
     assert client.get("/settings/whatsapp").status_code == 403
     assert client.post("/settings/whatsapp", data=form(mode="groups")).status_code == 403
     assert stored() == BEFORE
+
+
+def test_the_page_shows_what_is_stored_within_the_domains_bounds(client, setup):
+    _, bruno, north, south = setup
+    client.post("/settings/whatsapp", data=form(
+        mode="groups", groups=[north.id], alternates=[bruno.id],
+        offline_transfer_enabled="y", offline_transfer_group=str(south.id),
+        activity_window_minutes="60", presence_timeout_seconds="120",
+        offline_grace_seconds="300"))
+    page = client.get("/settings/whatsapp").get_data(as_text=True)
+    assert f'<option selected value="{south.id}">South</option>' in page
+    assert f'checked id="groups-0" name="groups" type="checkbox" value="{north.id}"' in page
+    stored_values = {"activity_window_minutes": 60, "presence_timeout_seconds": 120,
+                     "offline_grace_seconds": 300}
+    for name, (lowest, highest) in LIMITS.items():
+        assert (f'<input id="{name}" max="{highest}" min="{lowest}" name="{name}" required '
+                f'type="number" value="{stored_values[name]}">') in page
+
+
+@pytest.mark.parametrize("name", LIMITS)
+def test_each_tunable_is_a_column_a_form_field_and_a_routing_rule(app, name):
+    lowest, highest = LIMITS[name]
+    assert WhatsAppSettings.__table__.c[name].default.arg == getattr(DEFAULT_TUNABLES, name)
+    with app.test_request_context():
+        field = WhatsAppSettingsForm()[name]
+    assert (field.flags.min, field.flags.max) == (lowest, highest)
+    assert f"(default {getattr(DEFAULT_TUNABLES, name)})" in field.description
+    configure(**{name: highest})
+    assert getattr(routing_rules(), name) == highest

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterable, Sequence
 
+from .settings_rules import GROUPS_MODE, ONLINE_MODE, Tunables
 from .window import is_open
 
 # Reasons stored on routing decisions (shown on the chat as its history).
@@ -19,7 +20,6 @@ UNASSIGNED = "unassigned"
 OFFLINE_TRANSFER = "offline_parent_transfer"
 MANUAL_TRANSFER = "manual_transfer"
 
-ONLINE_MODE, GROUPS_MODE = "online", "groups"
 # "Never given a chat" sorts before any real time.
 _NEVER = datetime.min.replace(tzinfo=timezone.utc)
 # Details name at most this many people, so a big team's tie stays one readable line.
@@ -48,9 +48,9 @@ class PreSeller:
     group_ids: frozenset[int] = frozenset()
 
 
-@dataclass(frozen=True)
-class Rules:
-    """The distribution settings that routing applies."""
+@dataclass(frozen=True, kw_only=True)
+class Rules(Tunables):
+    """The distribution settings that routing applies, the tunables included."""
 
     mode: str = ONLINE_MODE
     groups: tuple[GroupRef, ...] = ()

@@ -5,6 +5,7 @@ from sqlalchemy import Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import UTCDateTime, utcnow
+from ..domain.settings_rules import DEFAULT_TUNABLES, ONLINE_MODE
 from ..extensions import db
 from .users import User
 
@@ -47,17 +48,20 @@ class Group(db.Model):
 
 
 class WhatsAppSettings(db.Model):
-    """The single row of Settings → WhatsApp Business (id 1)."""
+    """The single row of Settings → WhatsApp Business (id 1); the domain gives the defaults."""
 
     __tablename__ = "whatsapp_settings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    distribution_mode: Mapped[str] = mapped_column(String(20), default="online")
+    distribution_mode: Mapped[str] = mapped_column(String(20), default=ONLINE_MODE)
     offline_transfer_enabled: Mapped[bool] = mapped_column(default=False)
     offline_transfer_group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"))
-    activity_window_minutes: Mapped[int] = mapped_column(default=120)
-    presence_timeout_seconds: Mapped[int] = mapped_column(default=90)
-    offline_grace_seconds: Mapped[int] = mapped_column(default=120)
+    activity_window_minutes: Mapped[int] = mapped_column(
+        default=DEFAULT_TUNABLES.activity_window_minutes)
+    presence_timeout_seconds: Mapped[int] = mapped_column(
+        default=DEFAULT_TUNABLES.presence_timeout_seconds)
+    offline_grace_seconds: Mapped[int] = mapped_column(
+        default=DEFAULT_TUNABLES.offline_grace_seconds)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     distribution_groups: Mapped[list[Group]] = relationship(

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, case, func, select, update
 
 from ..domain.routing import GroupRef, PreSeller, Rules
+from ..domain.settings_rules import tunable_values
 from ..extensions import db
 from ..models import PRE_SELLER, Chat, RoutingDecision, User, group_members
 from ..models.chats import OPEN
@@ -18,7 +19,7 @@ from .settings import current_settings
 
 
 def routing_rules() -> Rules:
-    """The distribution settings as the routing rules see them."""
+    """The distribution settings as the routing rules see them, every tunable included."""
     settings = current_settings()
     transfer = settings.offline_transfer_group
     return Rules(
@@ -27,6 +28,7 @@ def routing_rules() -> Rules:
         alternate_ids=frozenset(user.id for user in settings.alternate_recipients),
         offline_transfer=settings.offline_transfer_enabled,
         transfer_group=GroupRef(transfer.id, transfer.name) if transfer else None,
+        **tunable_values(settings),
     )
 
 
@@ -41,7 +43,7 @@ def load_people(now: datetime, rules: Rules, where: ColumnElement[bool]) -> list
     Each comes with presence, chats in activity (open chats assigned to them whose lead
     wrote within the activity window) and membership of the groups the rules mention.
     """
-    since = now - timedelta(minutes=current_settings().activity_window_minutes)
+    since = now - timedelta(minutes=rules.activity_window_minutes)
     # One range scan over the recent open chats (a partial index), whatever the chat count.
     in_activity = (select(Chat.assignee_id, func.count().label("chats"))
                    .where(Chat.status == OPEN, Chat.last_inbound_at >= since)

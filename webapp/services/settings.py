@@ -2,8 +2,8 @@
 from flask import g
 from sqlalchemy import select
 
-from ..domain.routing import GROUPS_MODE
-from ..domain.settings_rules import LIMITS, DistributionSettings, settings_problems
+from ..domain.settings_rules import (GROUPS_MODE, DistributionSettings, settings_problems,
+                                     tunable_values)
 from ..extensions import db
 from ..models import PRE_SELLER, Group, User, WhatsAppSettings
 
@@ -57,8 +57,8 @@ def save_settings(wanted: DistributionSettings) -> WhatsAppSettings:
     settings.offline_transfer_enabled = wanted.offline_transfer_enabled
     settings.offline_transfer_group_id = (wanted.offline_transfer_group_id
                                           if wanted.offline_transfer_enabled else None)
-    for name in LIMITS:
-        setattr(settings, name, getattr(wanted, name))
+    for name, value in tunable_values(wanted).items():
+        setattr(settings, name, value)
     db.session.flush()
     return settings
 

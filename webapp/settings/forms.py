@@ -1,11 +1,12 @@
 """The Settings → WhatsApp Business form: types and presence here, the rules in the domain."""
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, IntegerField, RadioField, SelectChoice, SelectField,
+from wtforms import (BooleanField, Field, IntegerField, RadioField, SelectChoice, SelectField,
                      SelectMultipleField)
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..domain.settings_rules import MODE_LABELS, DistributionSettings
+from ..domain.settings_rules import (DEFAULT_TUNABLES, LIMITS, MODE_LABELS, OUT_OF_BOUNDS,
+                                     DistributionSettings)
 
 
 class CheckboxListField(SelectMultipleField):
@@ -15,13 +16,27 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _optional_id(value) -> int | None:
-    """'' (no group chosen) becomes None; anything else an id."""
-    return int(value) if value not in ("", None, "None") else None
+def _group_id(value) -> int | None:
+    """'' (no group chosen) becomes None; the stored settings give their group, a form an id."""
+    if value in ("", None, "None"):
+        return None
+    return int(getattr(value, "id", value))
+
+
+def _tunable(name: str, label: str, hint: str) -> IntegerField:
+    """The field of one tunable, validated by the bounds the domain declares for it."""
+    lowest, highest = LIMITS[name]
+    return IntegerField(label, description=f"{hint} (default {getattr(DEFAULT_TUNABLES, name)}).",
+                        validators=[InputRequired("Enter a whole number."),
+                                    NumberRange(lowest, highest, OUT_OF_BOUNDS)])
 
 
 class WhatsAppSettingsForm(FlaskForm):
-    """Distribution mode, groups, alternates, offline transfer and the tunables."""
+    """Distribution mode, groups, alternates, offline transfer and the tunables.
+
+    Filled from the stored settings with `obj=`; the fields the model names otherwise are
+    given by the view.
+    """
 
     mode = RadioField("Intelligent distribution of new chats",
                       choices=[SelectChoice(value, label) for value, label in MODE_LABELS],
@@ -31,14 +46,21 @@ class WhatsAppSettingsForm(FlaskForm):
     alternates = CheckboxListField("Alternate new chat recipients", coerce=int,
                                    validate_choice=False)
     offline_transfer_enabled = BooleanField("Transfer chats away from owners who went offline")
-    offline_transfer_group = SelectField("Transfer group", coerce=_optional_id,
+    offline_transfer_group = SelectField("Transfer group", coerce=_group_id,
                                          validate_choice=False)
-    activity_window_minutes = IntegerField(
-        "Activity window (minutes)", validators=[InputRequired("Enter a whole number.")])
-    presence_timeout_seconds = IntegerField(
-        "Presence timeout (seconds)", validators=[InputRequired("Enter a whole number.")])
-    offline_grace_seconds = IntegerField(
-        "Offline grace (seconds)", validators=[InputRequired("Enter a whole number.")])
+    activity_window_minutes = _tunable(
+        "activity_window_minutes", "Activity window (minutes)",
+        "Chats whose lead wrote within this window count as in activity")
+    presence_timeout_seconds = _tunable(
+        "presence_timeout_seconds", "Presence timeout (seconds)",
+        "Seen within this long counts as online")
+    offline_grace_seconds = _tunable(
+        "offline_grace_seconds", "Offline grace (seconds)",
+        "How long an owner may be offline before their waiting chats move")
+
+    def tunables(self) -> list[Field]:
+        """The tunables' fields, in the domain table's order."""
+        return [self[name] for name in LIMITS]
 
     def wanted(self) -> DistributionSettings:
         """The submitted settings, for the domain rules and the save."""
@@ -47,6 +69,4 @@ class WhatsAppSettingsForm(FlaskForm):
             alternate_ids=frozenset(self.alternates.data or ()),
             offline_transfer_enabled=self.offline_transfer_enabled.data,
             offline_transfer_group_id=self.offline_transfer_group.data,
-            activity_window_minutes=self.activity_window_minutes.data,
-            presence_timeout_seconds=self.presence_timeout_seconds.data,
-            offline_grace_seconds=self.offline_grace_seconds.data)
+            **{field.name: field.data for field in self.tunables()})

@@ -11,16 +11,13 @@ from .forms import WhatsAppSettingsForm
 
 def _form(settings) -> WhatsAppSettingsForm:
     """The form with its choices, filled from the request or else from the stored settings."""
-    form = WhatsAppSettingsForm(data=None if request.method == "POST" else {
-        "mode": settings.distribution_mode,
-        "groups": [group.id for group in settings.distribution_groups],
-        "alternates": [user.id for user in settings.alternate_recipients],
-        "offline_transfer_enabled": settings.offline_transfer_enabled,
-        "offline_transfer_group": settings.offline_transfer_group_id,
-        "activity_window_minutes": settings.activity_window_minutes,
-        "presence_timeout_seconds": settings.presence_timeout_seconds,
-        "offline_grace_seconds": settings.offline_grace_seconds,
-    })
+    if request.method == "POST":
+        form = WhatsAppSettingsForm()
+    else:  # the fields the model names otherwise, or keeps as rows, are given by name
+        form = WhatsAppSettingsForm(
+            obj=settings, mode=settings.distribution_mode,
+            groups=[group.id for group in settings.distribution_groups],
+            alternates=[user.id for user in settings.alternate_recipients])
     groups, pre_sellers = settings_choices()
     form.groups.choices = [SelectChoice(group.id, group.name) for group in groups]
     form.alternates.choices = [SelectChoice(user.id, f"{user.name} <{user.email}>")
