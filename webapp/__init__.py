@@ -6,13 +6,16 @@ from flask import Flask
 
 from . import config
 from .db import setup_sqlite
-from .extensions import csrf, db, limiter, login_manager, migrate
+from .extensions import csrf, db, limiter, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the application: config, extensions, blueprints, CLI."""
+    """Build the application: config, extensions, blueprints, CLI.
+
+    Everything the app has is registered here; importing a module never changes an app.
+    """
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     config.configure(app, test_config)
@@ -23,16 +26,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
-    login_manager.init_app(app)
 
     from . import models  # noqa: F401  (registers every table with the metadata)
+    from .auth import access
     from .blueprints import register_blueprints
+    from .chats import presenters
     from .cli import register_cli
     from .errors import register_error_handlers
     from .jobs import init_jobs
     from .navigation import register_template_helpers
 
+    access.init_app(app)
     register_blueprints(app)
+    presenters.init_app(app)
     register_template_helpers(app)
     register_error_handlers(app)
     register_cli(app)

@@ -1,14 +1,20 @@
 """Access rules shared by every blueprint: loading users, role checks, 401s."""
 from functools import wraps
 
-from flask import abort, jsonify, redirect, request, url_for
+from flask import Flask, abort, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db, login_manager
 from ..models import User
 
 
-@login_manager.user_loader
+def init_app(app: Flask) -> None:
+    """Sign-in for `app`: who a session's user is, and what anonymous callers get."""
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.unauthorized_handler(unauthorized)
+
+
 def load_user(user_id: str) -> User | None:
     """Load the signed-in user; a deactivated one is signed out on their next request."""
     user = db.session.get(User, int(user_id))
@@ -23,7 +29,6 @@ def wants_json() -> bool:
     return best == "application/json" and not request.accept_mimetypes["text/html"]
 
 
-@login_manager.unauthorized_handler
 def unauthorized():
     """Anonymous: JSON gets 401, htmx gets a redirect header, pages go to sign in."""
     if wants_json():

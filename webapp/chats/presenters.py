@@ -1,7 +1,7 @@
 """How chats read on screen: timestamps for the browser, labels for types, states, reasons."""
 from datetime import datetime, timedelta, timezone
 
-from flask import Blueprint
+from flask import Flask
 
 from ..domain.window import time_left
 from ..services import conversations
@@ -74,16 +74,20 @@ def reason_label(reason: str) -> str:
     return reason.replace("_", " ").replace("-", " ").capitalize()
 
 
-def register_presenters(bp: Blueprint) -> None:
-    """Make the presenters template filters, and who-may-do-what template globals."""
+def init_app(app: Flask) -> None:
+    """Make the presenters template filters, and who-may-do-what template globals, of `app`.
+
+    Every area's templates use them, so the factory registers them on the app, whichever
+    blueprints it serves.
+    """
     for name, function in (("iso_utc", iso_utc), ("utc_text", utc_text),
                            ("duration", duration_text), ("urgency", window_urgency),
                            ("message_type", message_type_label),
                            ("delivery", delivery_label), ("reason", reason_label)):
-        bp.add_app_template_filter(function, name)
+        app.add_template_filter(function, name)
     for name, value in (("reply_blocked", conversations.reply_blocked_reason),
                         ("may_reply", conversations.may_reply),
                         ("may_close", conversations.may_close),
                         ("window_closed_text", conversations.WINDOW_CLOSED),
                         ("time_left", time_left)):
-        bp.add_app_template_global(value, name)
+        app.add_template_global(value, name)

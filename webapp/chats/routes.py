@@ -11,10 +11,7 @@ from ..services.replies import ReplyError, send_reply
 from ..services.transfers import TransferError, close_chat
 from . import bp
 from .forms import ReplyForm
-from .presenters import register_presenters
 from .transfer import chat_for_manager, submit_transfer, transfer_dialog, transferred_trigger
-
-register_presenters(bp)
 
 
 def _visible_or_404(chat_id: int):
