@@ -7,8 +7,8 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from tests.webhook_helpers import (URL, as_body, batch, live_server, signed_headers,
-                                   text_payload)
+from tests.live_server import serving
+from tests.webhook_helpers import URL, as_body, batch, signed_headers, text_payload
 from webapp.extensions import db
 from webapp.models import Chat, Lead, Message, WebhookEvent
 
@@ -17,7 +17,7 @@ from webapp.models import Chat, Lead, Message, WebhookEvent
 def server(app):
     """The app in werkzeug's threaded server on a random port; yields its base URL."""
     db.session.remove()  # the test's own session must hold no transaction (SQLite lock)
-    with live_server(app) as base_url:
+    with serving(app) as base_url:
         yield base_url
 
 

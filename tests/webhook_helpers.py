@@ -1,13 +1,10 @@
 """Helpers for the webhook and outbound tests: signed posts, fixture payloads with fresh ids,
-the app in a real threaded server, and a fake Graph API on a real socket."""
+and a fake Graph API on a real socket."""
 import copy
 import json
 import threading
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-from werkzeug.serving import make_server
 
 from webapp.whatsapp.signature import SIGNATURE_HEADER, sign
 from webapp.whatsapp.simulate import fresh_wamid, text_delivery
@@ -73,19 +70,6 @@ def status_payload(wamid: str, status: str, at: int = 1700000000, errors=None) -
         item["errors"] = errors
     return {"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [
         {"field": "messages", "value": {"messaging_product": "whatsapp", "statuses": [item]}}]}]}
-
-
-@contextmanager
-def live_server(app):
-    """The app served by werkzeug's threaded server on a random port: yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(5)
 
 
 class FakeGraph:

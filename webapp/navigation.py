@@ -1,7 +1,7 @@
-"""The navigation menu by role, listing only pages that exist, and template helpers."""
+"""The navigation menu by role, and template helpers."""
 from dataclasses import dataclass, field
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, request, url_for
 from flask_login import current_user
 
 from .models import MANAGER, PRE_SELLER
@@ -27,27 +27,16 @@ class NavItem:
     children: list["NavItem"] = field(default_factory=list)
 
 
-def _link(label: str, endpoint: str) -> NavItem | None:
-    """A link to an endpoint, or None when that page does not exist (yet)."""
-    if endpoint not in current_app.view_functions:
-        return None
+def _link(label: str, endpoint: str) -> NavItem:
+    """A link to an endpoint, marked active on its own page."""
     return NavItem(label, url_for(endpoint), request.endpoint == endpoint)
 
 
 def nav_items() -> list[NavItem]:
     """The signed-in user's menu."""
-    items = []
-    for label, target, roles in MENU:
-        if current_user.role not in roles:
-            continue
-        if isinstance(target, str):
-            item = _link(label, target)
-        else:
-            children = [c for c in (_link(*child) for child in target) if c]
-            item = NavItem(label, children=children) if children else None
-        if item:
-            items.append(item)
-    return items
+    return [_link(label, target) if isinstance(target, str)
+            else NavItem(label, children=[_link(*child) for child in target])
+            for label, target, roles in MENU if current_user.role in roles]
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -1,17 +1,14 @@
 """Browser journeys: the real app on a real socket, driven by Playwright in system Chromium."""
-import hashlib
-import hmac
-import json
 import os
 import shutil
-import threading
 from contextlib import contextmanager
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD, _test_config, reset_database
+from tests.live_server import serving
+from tests.webhook_helpers import URL, as_body, signed_headers
 from webapp import create_app
 from webapp.db import utcnow
 from webapp.extensions import db
@@ -59,22 +56,11 @@ def browser():
 
 
 class LiveServer:
-    """The app served on 127.0.0.1 in a thread, plus helpers that touch its database."""
+    """The app served at `url` (tests.live_server), plus helpers that touch its database."""
 
-    def __init__(self, app):
+    def __init__(self, app, url: str):
         self.app = app
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def start(self):
-        """Serve in the background."""
-        self._thread.start()
-
-    def stop(self):
-        """Stop serving."""
-        self._server.shutdown()
-        self._thread.join(5)
+        self.url = url
 
     @contextmanager
     def db(self):
@@ -108,13 +94,10 @@ class LiveServer:
             return group.id
 
     def post_webhook(self, payload: dict) -> requests.Response:
-        """POST a correctly signed WhatsApp webhook delivery."""
-        body = json.dumps(payload).encode()
-        secret = self.app.config["WHATSAPP_APP_SECRET"].encode()
-        signature = "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
-        return requests.post(f"{self.url}/webhooks/whatsapp", data=body, timeout=10,
-                             headers={"Content-Type": "application/json",
-                                      "X-Hub-Signature-256": signature})
+        """POST a WhatsApp webhook delivery signed with the app's secret, as Meta does."""
+        body = as_body(payload)
+        return requests.post(self.url + URL, data=body, timeout=10, headers=signed_headers(
+            body, self.app.config["WHATSAPP_APP_SECRET"]))
 
 
 @pytest.fixture
@@ -126,10 +109,8 @@ def live_server(database_url, tmp_path):
     with app.app_context():
         reset_database()
         db.session.remove()
-    server = LiveServer(app)
-    server.start()
-    yield server
-    server.stop()
+    with serving(app) as url:
+        yield LiveServer(app, url)
     with app.app_context():
         db.engine.dispose()
 

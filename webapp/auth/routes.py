@@ -26,20 +26,15 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
-# Each role's landing page, the first that exists.
-HOME_PAGES = {
-    MANAGER: ("telephony.chats", "settings.whatsapp"),
-    PRE_SELLER: ("inbox.index", "auth.account"),
-}
+# Each role's landing page.
+HOME_PAGES = {MANAGER: "telephony.chats", PRE_SELLER: "inbox.index"}
 
 
 @bp.get("/")
 @login_required
 def home():
     """Send each role to the page they work in."""
-    endpoint = next(e for e in HOME_PAGES[current_user.role] + ("auth.account",)
-                    if e in current_app.view_functions)
-    return redirect(url_for(endpoint))
+    return redirect(url_for(HOME_PAGES[current_user.role]))
 
 
 @bp.get("/account")
