@@ -90,4 +90,4 @@ def init_app(app: Flask) -> None:
                         ("may_close", conversations.may_close),
                         ("window_closed_text", conversations.WINDOW_CLOSED),
                         ("time_left", time_left)):
-        app.add_template_global(value, name)
+        app.jinja_env.globals[name] = value
