@@ -87,10 +87,10 @@ TABLES_IN_DELETE_ORDER = (
 
 def default_settings() -> dict:
     """Each settings column's default as the model declares it (None where it has none)."""
-    return {column.key: column.default.arg if column.default is not None
-            and column.default.is_scalar else None
-            for column in WhatsAppSettings.__table__.columns
-            if not column.primary_key and column.onupdate is None}
+    columns = [column for column in WhatsAppSettings.__table__.columns
+               if not column.primary_key and column.onupdate is None]
+    return {column.key: column.default.arg if column.default and column.default.is_scalar
+            else None for column in columns}
 
 
 def reset_database() -> None:
