@@ -12,7 +12,7 @@ from webapp.models.chats import CLOSED, EXPIRED
 
 
 def _fingerprint(html: str) -> str:
-    return re.search(r'/inbox/chats\?fp=(\w+)', html).group(1)
+    return re.search(r'/inbox/chats\?fp=([\w.]+)', html).group(1)
 
 
 def test_inbox_lists_own_open_chats_awaiting_first_then_latest(client, auth, pre_seller,

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import config
+from . import config, security_headers
 from .db import setup_sqlite
 from .extensions import csrf, db, limiter, migrate
 
@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    security_headers.init_app(app)
 
     from . import models  # noqa: F401  (registers every table with the metadata)
     from .auth import access

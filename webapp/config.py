@@ -18,6 +18,7 @@ INT_KEYS = {"JOBS_INTERVAL_SECONDS"}
 # Secrets that must never have a fixed default: generated once into instance/.
 GENERATED_SECRETS = ("SECRET_KEY", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN")
 SECRETS_FILE = "secrets.json"
+DEFAULT_SESSION_LIFETIME_HOURS = 12
 
 
 def defaults(instance_path: str) -> dict:
@@ -33,10 +34,10 @@ def defaults(instance_path: str) -> dict:
         "RELAY_URL": "http://127.0.0.1:5000",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": False,
+        "SESSION_COOKIE_SECURE": None,  # None: decided by secure_cookies()
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "WTF_CSRF_TIME_LIMIT": None,
+        "REMEMBER_COOKIE_SECURE": None,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": "5 per minute",
@@ -74,6 +75,23 @@ def database_uri(url: str) -> str:
     return url
 
 
+def secure_cookies(app: Flask) -> None:
+    """Cookies go over HTTPS only, unless debugging or testing, or said otherwise
+    (SESSION_COOKIE_SECURE=0 to try production settings on plain http)."""
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = not (app.config.get("DEBUG")
+                                                   or app.config.get("TESTING"))
+    if app.config["REMEMBER_COOKIE_SECURE"] is None:
+        app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+
+
+def csrf_lifetime(app: Flask) -> None:
+    """A form's token lasts as long as a session may (SESSION_LIFETIME_HOURS, default 12 h)."""
+    if app.config.get("WTF_CSRF_TIME_LIMIT") is None:
+        hours = app.config.get("SESSION_LIFETIME_HOURS", DEFAULT_SESSION_LIFETIME_HOURS)
+        app.config["WTF_CSRF_TIME_LIMIT"] = int(hours * 3600)
+
+
 def configure(app: Flask, test_config: dict | None) -> None:
     """Apply defaults, instance config, environment and test config, in that order."""
     app.config.from_mapping(defaults(app.instance_path))
@@ -88,5 +106,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
         generated = load_generated_secrets(app.instance_path)
         for key in missing:
             app.config[key] = generated[key]
+    secure_cookies(app)
+    csrf_lifetime(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app.config["DATABASE_URL"])
     app.config["SANDBOX"] = not app.config.get("WHATSAPP_ACCESS_TOKEN")

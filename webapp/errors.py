@@ -1,4 +1,5 @@
 """Error pages: HTML for people, JSON for the API and the webhook."""
+import json
 import logging
 
 from flask import Flask, jsonify, render_template, request
@@ -8,6 +9,8 @@ from werkzeug.exceptions import HTTPException
 from .auth.access import wants_json
 
 log = logging.getLogger(__name__)
+FORM_EXPIRED = ("The form was open too long or came from elsewhere. "
+                "Reload the page and try again.")
 
 
 def _machine_client() -> bool:
@@ -27,9 +30,12 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return _render(400, "Form expired",
-                       "The form was open too long or came from elsewhere. "
-                       "Reload the page and try again.")
+        response = _render(400, "Form expired", FORM_EXPIRED)
+        if request.headers.get("HX-Request"):
+            # htmx swaps no 4xx: the page itself shows the notice (js/requests.js).
+            event = {"pageExpired": {"message": FORM_EXPIRED}}
+            return *response, {"HX-Trigger": json.dumps(event)}
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -116,19 +116,32 @@ def live_server(database_url, tmp_path):
 
 
 @pytest.fixture
-def new_page(browser, live_server):
-    """Factory: a page in its own browser context (its own cookies), closed after the test."""
+def csp_violations():
+    """Console messages of every page about the Content Security Policy (none allowed)."""
+    return []
+
+
+@pytest.fixture
+def new_page(browser, live_server, csp_violations):
+    """Factory: a page in its own browser context (its own cookies), closed after the test.
+
+    Every journey runs under the app's CSP; a page that breaks it fails the test.
+    """
     contexts = []
 
     def factory():
         context = browser.new_context(base_url=live_server.url)
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", lambda message: csp_violations.append(message.text)
+                if "Content Security Policy" in message.text else None)
+        return page
 
     yield factory
     for context in contexts:
         context.close()
+    assert not csp_violations, csp_violations
 
 
 def sign_in(page, email: str, password: str = PASSWORD) -> None:

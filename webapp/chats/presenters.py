@@ -1,4 +1,5 @@
 """How chats read on screen: timestamps for the browser, labels for types, states, reasons."""
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from flask import Flask
@@ -45,9 +46,15 @@ def duration_text(left: timedelta) -> str:
     return f"{minutes} min" if minutes else f"{seconds} s"
 
 
-# The countdown turns amber under SOON and red under URGENT (app.js uses the same numbers).
+# A window turns amber under SOON and red under URGENT.
 SOON = timedelta(hours=2)
 URGENT = timedelta(minutes=15)
+SECOND, MINUTE = timedelta(seconds=1), timedelta(minutes=1)
+# Windows on screen are rendered again at least this often: a polled list re-renders once its
+# copy is this old (poll_is_current), a conversation's window polls itself. Until then each
+# window carries what it will show, with a poll's slack, and the page swaps those words in.
+WINDOW_RERENDER = MINUTE
+WINDOW_STEPS_AHEAD = WINDOW_RERENDER + timedelta(seconds=10)
 
 
 def window_urgency(left: timedelta) -> str:
@@ -55,6 +62,58 @@ def window_urgency(left: timedelta) -> str:
     if left <= timedelta(0):
         return "closed"
     return "urgent" if left < URGENT else "soon" if left < SOON else "ok"
+
+
+def window_text(left: timedelta) -> str:
+    """What a response window says: '23 h 5 min left', or 'Window closed'."""
+    return f"{duration_text(left)} left" if left > timedelta(0) else "Window closed"
+
+
+def _until_next_change(left: timedelta) -> timedelta:
+    """Whole seconds until the text of `left` may change: it shows minutes, in the last
+    minute seconds (the units of duration_text; the thresholds are whole minutes)."""
+    unit = MINUTE if left >= MINUTE else SECOND
+    return ((left % unit) // SECOND + 1) * SECOND
+
+
+@dataclass(frozen=True)
+class WindowView:
+    """A response window as the page shows it now, and the changes it will show next."""
+
+    text: str
+    urgency: str
+    steps: list[tuple[int, str, str]]  # (seconds after rendering, text, urgency)
+
+
+def window_view(expires_at: datetime | None, now: datetime) -> WindowView:
+    """The window's words now and at each change over the next WINDOW_STEPS_AHEAD."""
+    def label(left: timedelta) -> tuple[str, str]:
+        return window_text(left), window_urgency(left)
+
+    left = time_left(expires_at, now)
+    current = shown = label(left)
+    steps, ahead = [], timedelta(0)
+    while left > timedelta(0):
+        ahead += _until_next_change(left)
+        if ahead > WINDOW_STEPS_AHEAD:
+            break
+        left = time_left(expires_at, now + ahead)
+        if label(left) != shown:
+            shown = label(left)
+            steps.append((ahead // SECOND, *shown))
+    return WindowView(*current, steps)
+
+
+def poll_token(fingerprint: str, now: datetime) -> str:
+    """What a polled list sends back: its fingerprint and when it was rendered."""
+    return f"{fingerprint}.{int(now.timestamp())}"
+
+
+def poll_is_current(token: str | None, fingerprint: str, now: datetime) -> bool:
+    """Nothing changed since the list was rendered, and its windows' words still last."""
+    held, _, rendered = (token or "").partition(".")
+    return (held == fingerprint and rendered.isdigit()
+            and now.timestamp() - int(rendered) < WINDOW_RERENDER.total_seconds())
 
 
 def message_type_label(message_type: str) -> str:
@@ -81,7 +140,6 @@ def init_app(app: Flask) -> None:
     blueprints it serves.
     """
     for name, function in (("iso_utc", iso_utc), ("utc_text", utc_text),
-                           ("duration", duration_text), ("urgency", window_urgency),
                            ("message_type", message_type_label),
                            ("delivery", delivery_label), ("reason", reason_label)):
         app.add_template_filter(function, name)
@@ -89,5 +147,6 @@ def init_app(app: Flask) -> None:
                         ("may_reply", conversations.may_reply),
                         ("may_close", conversations.may_close),
                         ("window_closed_text", conversations.WINDOW_CLOSED),
-                        ("time_left", time_left)):
+                        ("window_view", window_view),
+                        ("window_rerender_seconds", int(WINDOW_RERENDER.total_seconds()))):
         app.jinja_env.globals[name] = value

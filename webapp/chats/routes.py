@@ -40,7 +40,7 @@ def show(chat_id):
         html = render_template("chats/page.html", **_conversation(chat, now))
     else:
         html = render_template("inbox/index.html", **_conversation(chat, now),
-                               **inbox_panel(current_user.id))
+                               **inbox_panel(current_user.id, now))
     db.session.commit()
     return html
 
@@ -58,6 +58,13 @@ def live(chat_id):
     html = render_template("chats/_live.html", with_head=True, **_conversation(chat, now))
     db.session.commit()
     return html
+
+
+@bp.get("/<int:chat_id>/window")
+@login_required
+def window(chat_id):
+    """The conversation's response window alone: it asks for itself once a minute."""
+    return render_template("chats/_window.html", chat=_visible_or_404(chat_id), now=utcnow())
 
 
 @bp.post("/<int:chat_id>/reply")

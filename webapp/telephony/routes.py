@@ -2,6 +2,7 @@
 from flask import render_template, request, url_for
 
 from ..auth.access import manager_required
+from ..chats.presenters import poll_is_current, poll_token
 from ..chats.transfer import submit_transfer, transferred_trigger
 from ..db import utcnow
 from ..services import chat_lists
@@ -16,9 +17,10 @@ def _table_context() -> dict:
     now = utcnow()
     page = chat_lists.telephony_page(filters, cursor, now)
     waiting = chat_lists.unassigned_waiting_count()
+    fingerprint = chat_lists.digest(page.fingerprint, waiting)
     return {"page": page, "filters": filters, "cursor": cursor, "now": now, "waiting": waiting,
-            "views": chat_lists.VIEWS,
-            "fingerprint": chat_lists.digest(page.fingerprint, waiting)}
+            "views": chat_lists.VIEWS, "fingerprint": fingerprint,
+            "poll_token": poll_token(fingerprint, now)}
 
 
 @bp.get("/chats")
@@ -36,7 +38,7 @@ def rows():
     """The table alone: for the filters (the address follows them) and for polling (204)."""
     context = _table_context()
     polling = "fp" in request.args
-    if polling and request.args["fp"] == context["fingerprint"]:
+    if polling and poll_is_current(request.args["fp"], context["fingerprint"], context["now"]):
         return "", 204
     html = render_template("telephony/_table.html", **context)
     headers = {}

@@ -1,0 +1,39 @@
+"""Security headers on every response; nothing but static files may be stored by a browser."""
+from flask import Flask, Response, request
+
+# No inline script, style or handler and no eval anywhere: every behaviour lives in
+# /static, and htmx is told not to eval (the htmx-config meta in base.html).
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",  # a data: image (an icon) carries no script
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+))
+HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def _secure(response: Response) -> Response:
+    """Add the headers; pages, fragments and JSON carry lead data, so none may be stored.
+
+    no-store also keeps Back from showing a chat that has since moved on: the browser asks
+    again, and the server answers as things are now.
+    """
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Set the security headers on every response the app sends."""
+    app.after_request(_secure)

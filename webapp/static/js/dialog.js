@@ -1,0 +1,43 @@
+// Native <dialog>s: opened by a [data-open-dialog] button, filled by htmx, closed by Escape
+// or a [data-close-dialog] button; focus goes back to what opened them.
+(function () {
+  "use strict";
+
+  let opener = null;
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-open-dialog]");
+    if (button) {
+      const dialog = document.getElementById(button.dataset.openDialog);
+      const menu = button.closest("[role=menu]");
+      opener = menu ? document.querySelector("[aria-controls='" + menu.id + "']") : button;
+      if (dialog && !dialog.open) dialog.showModal();
+      return;
+    }
+    const closer = event.target.closest("[data-close-dialog]");
+    if (closer) closer.closest("dialog").close();
+  });
+
+  document.addEventListener("close", (event) => {
+    if (!(event.target instanceof HTMLDialogElement) || !opener) return;
+    // The opener may have been swapped meanwhile: find its successor by id.
+    const target = document.contains(opener) ? opener : document.getElementById(opener.id);
+    if (target) target.focus();
+  }, true);
+
+  // Content that arrives in an open dialog gets the focus (an invalid field first).
+  function focusDialog(target) {
+    const dialog = target.closest && target.closest("dialog[open]");
+    if (!dialog) return;
+    const field = dialog.querySelector(
+      "[aria-invalid=true], input:not([type=hidden]):not([disabled]), textarea, button");
+    if (field) field.focus();
+  }
+
+  document.addEventListener("chatTransferred", (event) => {
+    document.querySelectorAll("dialog[open]").forEach((dialog) => dialog.close());
+    Relay.announce(event.detail.message);
+  });
+
+  Relay.onUpdate(focusDialog);
+})();
