@@ -2,7 +2,6 @@
 stored by browsers; form tokens that expire; cookies sent over HTTPS only by default."""
 import json
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest

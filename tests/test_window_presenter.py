@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tests.chat_helpers import make_chat
-from webapp.chats.presenters import (WINDOW_RERENDER, WINDOW_STEPS_AHEAD, poll_is_current,
-                                     poll_token, window_text, window_urgency, window_view)
+from webapp.chats import presenters
+from webapp.chats.presenters import WINDOW_RERENDER, poll_is_current, poll_token, window_view
 
 NOW = datetime(2024, 5, 6, 12, 0, 0, 250_000, tzinfo=timezone.utc)
 
@@ -18,6 +18,11 @@ def shown_at(view, seconds: int) -> tuple[str, str]:
     return tuple(due[-1][1:]) if due else (view.text, view.urgency)
 
 
+def rendered(left: timedelta) -> tuple[str, str]:
+    """What the server renders for this much time left."""
+    return presenters.window_text(left), presenters.window_urgency(left)
+
+
 @pytest.mark.parametrize("left", [
     timedelta(hours=23, minutes=59, seconds=59, microseconds=900_000),
     timedelta(hours=2, seconds=30), timedelta(hours=2), timedelta(minutes=15, seconds=20),
@@ -26,13 +31,11 @@ def shown_at(view, seconds: int) -> tuple[str, str]:
 ])
 def test_every_second_ahead_shows_what_the_server_would_render_then(left):
     view = window_view(NOW + left, NOW)
-    assert (view.text, view.urgency) == (window_text(left), window_urgency(left))
-    for second in range(int(WINDOW_STEPS_AHEAD.total_seconds()) + 1):
+    assert (view.text, view.urgency) == rendered(left)
+    for second in range(int(presenters.WINDOW_STEPS_AHEAD.total_seconds()) + 1):
         later = max(left - timedelta(seconds=second), timedelta(0))
         # Whole-second steps show a change at most one second late, never early.
-        expected = {(window_text(later), window_urgency(later)),
-                    (window_text(later + timedelta(seconds=1)),
-                     window_urgency(later + timedelta(seconds=1)))}
+        expected = {rendered(later), rendered(later + timedelta(seconds=1))}
         assert shown_at(view, second) in expected, second
 
 
@@ -60,7 +63,8 @@ def test_a_polled_copy_is_current_until_it_changes_or_its_words_run_out():
 
 def _poll_url(html: str, path: str) -> str:
     """The hx-get a polled list sends back."""
-    return re.search(rf'hx-get="({re.escape(path)}\?fp=[^"]+)"', html).group(1).replace("&amp;", "&")
+    url = re.search(rf'hx-get="({re.escape(path)}\?fp=[^"]+)"', html).group(1)
+    return url.replace("&amp;", "&")
 
 
 def test_the_inbox_list_renders_again_once_its_copy_is_a_minute_old(client, auth, pre_seller,
