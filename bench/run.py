@@ -9,7 +9,7 @@ from webapp import create_app
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.models import Chat, Message
-from webapp.models.chats import INBOUND
+from webapp.domain.codes import Direction
 
 from . import baseline, measure, report, seed
 from .databases import app_config, throwaway
@@ -67,7 +67,7 @@ def integrity(results: dict, team_ids: list[int]) -> dict:
                                        "serial continuation")
               for item in results[phase].delivered]
     rows = db.session.execute(select(Message.wamid, func.count()).where(
-        Message.direction == INBOUND).group_by(Message.wamid)).all()
+        Message.direction == Direction.INBOUND).group_by(Message.wamid)).all()
     stored = dict(rows)
     missing = sum(1 for wamid in posted if wamid not in stored)
     duplicated = sum(1 for n in stored.values() if n > 1)

@@ -6,7 +6,7 @@ from sqlalchemy import insert
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.models import Chat, Lead, Message, RoutingDecision
-from webapp.models.chats import INBOUND, OPEN
+from webapp.domain.codes import ChatStatus, Direction
 
 _serial = {"n": 0}
 
@@ -16,7 +16,7 @@ def _next() -> int:
     return _serial["n"]
 
 
-def make_chat(assignee=None, *, name=None, wa_id=None, status=OPEN, group=None,
+def make_chat(assignee=None, *, name=None, wa_id=None, status=ChatStatus.OPEN, group=None,
               last_message_at=None, window_left=timedelta(hours=20), awaiting_reply=True,
               unread_count=0, preview="Hello", **fields) -> Chat:
     """A committed chat with its lead; the window closes `window_left` from now."""
@@ -35,12 +35,12 @@ def make_chat(assignee=None, *, name=None, wa_id=None, status=OPEN, group=None,
     return chat
 
 
-def add_message(chat, body="Hi", *, direction=INBOUND, sent_at=None, type="text",
+def add_message(chat, body="Hi", *, direction=Direction.INBOUND, sent_at=None, type="text",
                 status=None, error=None, sender=None) -> Message:
     """A committed message in the chat."""
     message = Message(chat_id=chat.id, direction=direction, body=body, type=type,
                       sent_at=sent_at or utcnow(), wamid=f"wamid.test{_next()}",
-                      status=status or ("received" if direction == INBOUND else "sent"),
+                      status=status or ("received" if direction == Direction.INBOUND else "sent"),
                       error=error, sender_id=sender.id if sender else None)
     db.session.add(message)
     db.session.commit()
@@ -61,7 +61,7 @@ def add_decision(chat, reason, *, assignee=None, from_assignee=None, actor=None,
     return decision
 
 
-def bulk_chats(count: int, assignees=(), *, status=OPEN, group=None) -> None:
+def bulk_chats(count: int, assignees=(), *, status=ChatStatus.OPEN, group=None) -> None:
     """Insert `count` leads and chats with two statements, spread over the assignees."""
     n = _next() * 100_000
     now = utcnow()

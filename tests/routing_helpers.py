@@ -7,7 +7,7 @@ from itertools import count
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.models import Chat, Lead, RoutingDecision, WhatsAppSettings
-from webapp.models.chats import OPEN
+from webapp.domain.codes import ChatStatus
 from webapp.services.routing import route_inbound
 
 _numbers = count(1)
@@ -31,7 +31,7 @@ def message(wa_id=None, *, user_id=None, name="", at=None, now=None, preview="He
     return chat
 
 
-def busy(user, chats=1, *, minutes_ago=10, status=OPEN) -> None:
+def busy(user, chats=1, *, minutes_ago=10, status=ChatStatus.OPEN) -> None:
     """Give a pre-seller chats whose lead last wrote `minutes_ago` minutes ago; commit."""
     at = utcnow() - timedelta(minutes=minutes_ago)
     for _ in range(chats):

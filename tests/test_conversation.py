@@ -6,7 +6,7 @@ from tests.chat_helpers import add_decision, add_message, make_chat
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.models import Chat, Message
-from webapp.models.chats import CLOSED, EXPIRED, OUTBOUND
+from webapp.domain.codes import ChatStatus, Direction
 
 
 def _live_fingerprint(html: str) -> str:
@@ -38,11 +38,11 @@ def test_messages_show_in_sent_order_with_types_and_delivery_state(client, auth,
     chat = make_chat(pre_seller, name="Ordered")
     base = utcnow() - timedelta(minutes=10)
     # Stored out of order: the list follows each message's own timestamp.
-    add_message(chat, "third", sent_at=base + timedelta(minutes=3), direction=OUTBOUND,
+    add_message(chat, "third", sent_at=base + timedelta(minutes=3), direction=Direction.OUTBOUND,
                 sender=pre_seller, status="failed", error="The window closed (131047).")
     add_message(chat, "first", sent_at=base + timedelta(minutes=1))
     add_message(chat, "", type="image", sent_at=base + timedelta(minutes=2))
-    add_message(chat, "fourth", sent_at=base + timedelta(minutes=4), direction=OUTBOUND,
+    add_message(chat, "fourth", sent_at=base + timedelta(minutes=4), direction=Direction.OUTBOUND,
                 sender=pre_seller, status="read")
     auth.login(pre_seller)
 
@@ -94,7 +94,7 @@ def test_the_live_poll_answers_204_until_a_message_or_state_changes(client, auth
     assert "are you there?" in html
     assert 'id="conv-head"' in html and 'hx-swap-oob="true"' in html
 
-    reply = add_message(chat, "yes", direction=OUTBOUND, sender=pre_seller, status="sent")
+    reply = add_message(chat, "yes", direction=Direction.OUTBOUND, sender=pre_seller, status="sent")
     fingerprint = _live_fingerprint(html)
     reply.status = "delivered"
     db.session.commit()
@@ -115,7 +115,7 @@ def test_replying_adds_the_message_without_a_reload_and_notes_sandbox(client, au
     assert 'id="conv-live"' in html and 'hx-swap-oob="true"' in html
     assert "Sandbox" in html
     sent = db.session.scalars(db.select(Message).where(Message.chat_id == chat.id)).one()
-    assert sent.direction == OUTBOUND and sent.sender_id == pre_seller.id
+    assert sent.direction == Direction.OUTBOUND and sent.sender_id == pre_seller.id
 
 
 def test_an_empty_reply_is_refused_inline(client, auth, pre_seller):
@@ -143,7 +143,7 @@ def test_replying_after_the_window_closed_is_refused_with_a_clear_message(client
 
 
 def test_an_expired_chat_is_read_only(client, auth, pre_seller):
-    chat = make_chat(pre_seller, status=EXPIRED, window_left=timedelta(hours=-1))
+    chat = make_chat(pre_seller, status=ChatStatus.EXPIRED, window_left=timedelta(hours=-1))
     auth.login(pre_seller)
     html = client.get(f"/chats/{chat.id}").get_data(as_text=True)
     assert "Expired" in html and "Close chat" not in html
@@ -181,7 +181,7 @@ def test_the_assignee_closes_a_chat_and_it_leaves_the_inbox(client, auth, pre_se
 
     assert response.status_code == 303 and response.headers["Location"].endswith("/inbox")
     db.session.expire_all()
-    assert db.session.get(Chat, chat.id).status == CLOSED
+    assert db.session.get(Chat, chat.id).status == ChatStatus.CLOSED
     inbox = client.get("/inbox").get_data(as_text=True)
     assert "The chat with Done deal is closed." in inbox
     assert 'class="lead-name">Done deal' not in inbox
@@ -193,7 +193,7 @@ def test_a_manager_closes_any_chat(client, auth, manager, pre_seller):
     response = client.post(f"/chats/{chat.id}/close")
     assert response.status_code == 303 and "/telephony/chats" in response.headers["Location"]
     db.session.expire_all()
-    assert db.session.get(Chat, chat.id).status == CLOSED
+    assert db.session.get(Chat, chat.id).status == ChatStatus.CLOSED
 
 
 def test_history_lists_every_routing_decision_for_managers(client, auth, manager, pre_seller,
@@ -241,7 +241,7 @@ def test_a_manager_conversation_issues_a_constant_number_of_queries(client, auth
         client.get(f"/chats/{chat.id}")
     for i in range(40):
         add_message(chat, f"message {i}", sender=pre_seller if i % 2 else None,
-                    direction=OUTBOUND if i % 2 else "in")
+                    direction=Direction.OUTBOUND if i % 2 else "in")
     with count_queries() as many:
         client.get(f"/chats/{chat.id}")
     assert many.count == few.count

@@ -8,7 +8,7 @@ from tests.chat_helpers import bulk_chats, make_chat
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.models import MANAGER
-from webapp.models.chats import CLOSED, EXPIRED
+from webapp.domain.codes import ChatStatus
 
 
 def _fingerprint(html: str) -> str:
@@ -23,8 +23,8 @@ def test_inbox_lists_own_open_chats_awaiting_first_then_latest(client, auth, pre
               last_message_at=now - timedelta(minutes=1))
     make_chat(pre_seller, name="Waiting long", last_message_at=now - timedelta(minutes=30))
     make_chat(pre_seller, name="Waiting new", last_message_at=now - timedelta(minutes=5))
-    make_chat(pre_seller, name="Closed one", status=CLOSED)
-    make_chat(pre_seller, name="Expired one", status=EXPIRED)
+    make_chat(pre_seller, name="Closed one", status=ChatStatus.CLOSED)
+    make_chat(pre_seller, name="Expired one", status=ChatStatus.EXPIRED)
     make_chat(other, name="Someone else's")
     auth.login(pre_seller)
 

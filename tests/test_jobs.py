@@ -15,7 +15,7 @@ from webapp import jobs
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.models import Chat, JobRun
-from webapp.models.chats import EXPIRED
+from webapp.domain.codes import ChatStatus
 
 TTL = timedelta(minutes=3)
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +25,7 @@ def test_a_run_records_its_success_and_what_it_changed(app, make_user):
     chat = make_chat(make_user(), window_left=timedelta(minutes=-5))
     outcome = jobs.run_job("expire-chats", utcnow(), "runner-a", ttl=TTL, keep_lease=False)
     assert (outcome.status, outcome.message) == (jobs.DONE, "1 chat expired")
-    assert db.session.get(Chat, chat.id).status == EXPIRED
+    assert db.session.get(Chat, chat.id).status == ChatStatus.EXPIRED
     run = db.session.get(JobRun, "expire-chats")
     assert run.last_result == "1 chat expired" and run.last_success_at is not None
     assert run.locked_by is None  # a one-off run hands its lease back
@@ -59,13 +59,13 @@ def test_a_failed_run_is_logged_rolled_back_and_the_next_run_proceeds(app, make_
     failed = jobs.run_job("expire-chats", utcnow(), "runner-a", ttl=TTL, keep_lease=True)
     assert failed.status == jobs.FAILED
     assert "job expire-chats failed" in caplog.text and "disk full" in caplog.text
-    assert db.session.get(Chat, chat_id).status != EXPIRED  # its work was rolled back
+    assert db.session.get(Chat, chat_id).status != ChatStatus.EXPIRED  # its work was rolled back
     assert db.session.get(JobRun, "expire-chats").last_error == "RuntimeError: disk full"
 
     monkeypatch.setitem(jobs.JOBS, "expire-chats", real)
     again = jobs.run_job("expire-chats", utcnow(), "runner-a", ttl=TTL, keep_lease=True)
     assert again.status == jobs.DONE
-    assert db.session.get(Chat, chat_id).status == EXPIRED
+    assert db.session.get(Chat, chat_id).status == ChatStatus.EXPIRED
 
 
 def test_the_sweep_command_runs_every_job_once_and_says_what_changed(runner, make_user):
@@ -129,4 +129,4 @@ def test_two_processes_on_one_database_run_a_job_once(app, database_url, make_us
     assert sorted(status for status, _ in outcomes) == [jobs.DONE, jobs.SKIPPED]
     assert [message for status, message in outcomes if status == jobs.DONE] == \
         ["3 chats expired"]
-    assert all(db.session.get(Chat, chat_id).status == EXPIRED for chat_id in chat_ids)
+    assert all(db.session.get(Chat, chat_id).status == ChatStatus.EXPIRED for chat_id in chat_ids)

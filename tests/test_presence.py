@@ -1,15 +1,19 @@
-"""Presence: the one online rule (injected clock), last-seen writes and the heartbeat."""
+"""Presence: the one online rule (injected clock), its SQL twins, last-seen writes and the
+heartbeat."""
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from webapp.db import utcnow
-from webapp.domain.presence import (is_online, needs_last_seen_write, offline_since,
+from webapp.domain.presence import (is_online, needs_last_seen_write, offline_cutoffs,
                                     online_cutoff)
 from webapp.extensions import db
 from webapp.models import User
-from webapp.services.accounts import online_clause
+from webapp.services.accounts import user_is_online
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
 TIMEOUT = timedelta(seconds=90)
+GRACE = timedelta(minutes=2)
 
 
 def test_online_when_signed_in_and_seen_within_timeout():
@@ -41,11 +45,16 @@ def test_last_seen_is_written_at_most_every_15_seconds():
     assert needs_last_seen_write(NOW - timedelta(seconds=15), NOW)
 
 
-def test_offline_since():
-    seen = NOW - timedelta(minutes=5)
-    assert offline_since(False, seen, TIMEOUT) == seen
-    assert offline_since(True, seen, TIMEOUT) == seen + TIMEOUT
-    assert offline_since(True, None, TIMEOUT) is None
+def test_a_deactivated_user_is_never_online():
+    assert not is_online(True, NOW, NOW, TIMEOUT, active=False)
+
+
+def test_offline_cutoffs_are_the_grace_and_the_timeout_before_now():
+    signed_out_before, signed_in_before = offline_cutoffs(NOW, GRACE, TIMEOUT)
+    assert signed_out_before == NOW - GRACE
+    # Still signed in, someone went offline when the timeout ran out after they were seen:
+    # offline for longer than the grace means not online `grace` ago.
+    assert signed_in_before == online_cutoff(NOW - GRACE, TIMEOUT) == NOW - GRACE - TIMEOUT
 
 
 def test_sql_rule_matches_python_rule(app, make_user):
@@ -56,7 +65,8 @@ def test_sql_rule_matches_python_rule(app, make_user):
         make_user(signed_in=False, last_seen_at=now).id: False,
         make_user(signed_in=True, last_seen_at=None).id: False,
     }
-    online_ids = set(db.session.scalars(db.select(User.id).where(online_clause(now, TIMEOUT))))
+    online = User.online_clause(now, TIMEOUT)
+    online_ids = set(db.session.scalars(db.select(User.id).where(online)))
     assert online_ids == {i for i, online in cases.items() if online}
     assert cases == {u.id: is_online(u.signed_in, u.last_seen_at, now, TIMEOUT)
                      for u in db.session.scalars(db.select(User))}
@@ -101,3 +111,45 @@ def test_sign_out_makes_offline_at_once(client, auth, pre_seller):
 
 def test_cutoff():
     assert online_cutoff(NOW, TIMEOUT) == NOW - TIMEOUT
+
+
+def test_a_deactivated_user_is_offline_in_sql_and_on_pages(app, make_user):
+    now = utcnow()
+    gone = make_user(active=False, signed_in=True, last_seen_at=now)
+    assert not user_is_online(gone, now)
+    online = User.online_clause(now, TIMEOUT)
+    assert db.session.scalars(db.select(User.id).where(online)).all() == []
+
+
+# (signed in, seconds since last seen or None, active) → offline for longer than the grace
+OFFLINE_CASES = [
+    ((False, 121, True), True),   # signed out just over the grace ago
+    ((False, 120, True), False),  # signed out exactly the grace ago: not longer than it
+    ((False, 30, True), False),
+    ((True, 211, True), True),    # last seen + timeout is just over the grace ago
+    ((True, 210, True), False),
+    ((True, 30, True), False),    # online
+    ((True, None, True), True),   # never seen
+    ((False, 0, False), True),    # deactivated: offline all along
+]
+
+
+@pytest.mark.parametrize("user, offline", OFFLINE_CASES)
+def test_the_offline_owner_rule_as_the_sweep_runs_it(app, make_user, user, offline):
+    signed_in, seconds, active = user
+    seen = None if seconds is None else NOW - timedelta(seconds=seconds)
+    who = make_user(signed_in=signed_in, last_seen_at=seen, active=active)
+    found = db.session.scalars(db.select(User.id).where(
+        User.offline_clause(NOW, GRACE, TIMEOUT))).all()
+    assert (found == [who.id]) is offline
+
+
+def test_offline_past_the_grace_means_not_online_grace_ago(app, make_user):
+    """The sweep's rule and the pages' rule agree: a signed-in user the sweep finds offline
+    was not online `grace` before now, and one it leaves alone was."""
+    people = [make_user(signed_in=True, last_seen_at=NOW - timedelta(seconds=s))
+              for s in (150, 209, 210, 211, 300)]
+    found = set(db.session.scalars(db.select(User.id).where(
+        User.offline_clause(NOW, GRACE, TIMEOUT))))
+    assert found == {p.id for p in people
+                     if not is_online(True, p.last_seen_at, NOW - GRACE, TIMEOUT)}

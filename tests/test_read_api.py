@@ -8,7 +8,7 @@ import pytest
 from tests.chat_helpers import add_decision, add_message, bulk_chats, make_chat
 from webapp.extensions import db
 from webapp.models import MANAGER, ApiToken
-from webapp.models.chats import CLOSED, OUTBOUND
+from webapp.domain.codes import ChatStatus, Direction
 
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 
@@ -98,7 +98,7 @@ def test_filters_status_assignee_and_unassigned(client, token, pre_seller, make_
     mine = make_chat(pre_seller)
     theirs = make_chat(other)
     nobodys = make_chat(None)
-    closed = make_chat(pre_seller, status=CLOSED)
+    closed = make_chat(pre_seller, status=ChatStatus.CLOSED)
 
     def ids(query):
         response = client.get(f"/api/chats?{query}", headers=bearer(token))
@@ -137,7 +137,7 @@ def test_pages_carry_the_next_page(client, token, pre_seller):
 
 def test_one_chat_with_messages_and_history(client, token, manager, pre_seller):
     chat = make_chat(pre_seller)
-    add_message(chat, "second", direction=OUTBOUND, sender=pre_seller, status="delivered")
+    add_message(chat, "second", direction=Direction.OUTBOUND, sender=pre_seller, status="delivered")
     add_message(chat, "first", sent_at=chat.opened_at - timedelta(seconds=1))
     add_decision(chat, "distribution", assignee=pre_seller)
     add_decision(chat, "manual_transfer", from_assignee=pre_seller, assignee=pre_seller,

@@ -9,7 +9,7 @@ from tests.webhook_helpers import FakeGraph
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.models import Message
-from webapp.models.chats import CLOSED, EXPIRED, OUTBOUND
+from webapp.domain.codes import ChatStatus, Direction
 from webapp.services.replies import ReplyError, send_reply
 
 
@@ -25,7 +25,7 @@ def graph(app):
 
 def replies():
     """Every outbound message."""
-    return db.session.scalars(select(Message).where(Message.direction == OUTBOUND)).all()
+    return db.session.scalars(select(Message).where(Message.direction == Direction.OUTBOUND)).all()
 
 
 def test_sandbox_records_the_reply_as_sent(app, pre_seller):
@@ -67,7 +67,7 @@ def test_past_the_window_only_templates_are_allowed(app, pre_seller, graph):
     chat = make_chat(pre_seller, window_left=timedelta(minutes=-5))
     with pytest.raises(ReplyError, match=r"window closed at .* UTC; WhatsApp only allows tem"):
         send_reply(chat=chat, author=pre_seller, text="Hello", now=utcnow())
-    expired = make_chat(pre_seller, status=EXPIRED, window_left=timedelta(hours=-1))
+    expired = make_chat(pre_seller, status=ChatStatus.EXPIRED, window_left=timedelta(hours=-1))
     with pytest.raises(ReplyError, match="window closed"):
         send_reply(chat=expired, author=pre_seller, text="Hello", now=utcnow())
     assert replies() == [] and graph.requests == []
@@ -75,7 +75,8 @@ def test_past_the_window_only_templates_are_allowed(app, pre_seller, graph):
 
 def test_a_closed_chat_cannot_be_answered(app, pre_seller):
     with pytest.raises(ReplyError, match="closed"):
-        send_reply(chat=make_chat(pre_seller, status=CLOSED), author=pre_seller, text="Hi",
+        send_reply(chat=make_chat(pre_seller, status=ChatStatus.CLOSED), author=pre_seller,
+                   text="Hi",
                    now=utcnow())
 
 

@@ -4,8 +4,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from webapp.domain import routing, window
-from webapp.domain.routing import (ALTERNATE, DISTRIBUTION, GROUP, GROUPS_MODE, OFFLINE_TRANSFER,
-                                   OWNER, UNASSIGNED, GroupRef, PreSeller, Rules)
+from webapp.domain.codes import RoutingReason
+from webapp.domain.routing import GROUPS_MODE, GroupRef, PreSeller, Rules
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
 SALES, SUPPORT, NIGHT = GroupRef(10, "Sales"), GroupRef(20, "Support"), GroupRef(30, "Night")
@@ -116,7 +116,8 @@ def test_the_tiebreaker_of_nobody_is_nobody():
 def test_distribution_picks_by_the_tiebreaker_and_says_why():
     people = [person(1, "Ana", chats=1), person(2, "Bruno", chats=2), person(3, "Carla", chats=3)]
     decision = new_lead(people)
-    assert (decision.reason, decision.assignee_id, decision.group_id) == (DISTRIBUTION, 1, None)
+    assert (decision.reason, decision.assignee_id, decision.group_id) == \
+        (RoutingReason.DISTRIBUTION, 1, None)
     assert decision.detail == ("3 online pre-sellers eligible; "
                                "Ana had the fewest chats in activity (1).")
 
@@ -158,7 +159,8 @@ def test_group_mode_records_the_group_the_chat_was_delivered_through():
               person(3, "Carla", groups=[NIGHT])]
     decision = new_lead(people, rules)
     # Bruno belongs to both: the first selected group (settings order) is the one recorded.
-    assert (decision.reason, decision.assignee_id, decision.group_id) == (GROUP, 2, SALES.id)
+    assert (decision.reason, decision.assignee_id, decision.group_id) == \
+        (RoutingReason.GROUP, 2, SALES.id)
     assert decision.detail == ("2 online pre-sellers in Sales, Support eligible; Bruno had the "
                                "fewest chats in activity (1); delivered through Sales.")
 
@@ -173,13 +175,13 @@ def test_with_nobody_eligible_an_online_alternate_comes_before_an_offline_one():
     rules = Rules(mode=GROUPS_MODE, groups=(SALES,), alternate_ids=frozenset({1, 2}))
     people = [person(1, online=False), person(2, chats=5, last=1)]
     decision = new_lead(people, rules)
-    assert (decision.reason, decision.assignee_id) == (ALTERNATE, 2)
+    assert (decision.reason, decision.assignee_id) == (RoutingReason.ALTERNATE, 2)
 
 
 def test_an_offline_alternate_still_gets_the_chat():
     people = [person(1, "Ana", online=False, chats=2), person(2, "Bruno", online=False)]
     decision = new_lead(people, ALTERNATES)
-    assert (decision.reason, decision.assignee_id) == (ALTERNATE, 2)
+    assert (decision.reason, decision.assignee_id) == (RoutingReason.ALTERNATE, 2)
     assert decision.detail == ("No online pre-seller is available; 2 alternate recipients, "
                                "none online; Bruno gets it while offline; Bruno had the fewest "
                                "chats in activity (0).")
@@ -200,21 +202,23 @@ def test_a_deactivated_alternate_is_skipped():
     decision = new_lead([person(1, active=False), person(9)],
                         Rules(mode=GROUPS_MODE, groups=(SALES,),
                               alternate_ids=frozenset({1})))
-    assert decision.reason == UNASSIGNED
+    assert decision.reason == RoutingReason.UNASSIGNED
 
 
 def test_group_mode_falls_back_to_alternates_outside_the_groups():
     rules = Rules(mode=GROUPS_MODE, groups=(SALES,), alternate_ids=frozenset({2}))
     people = [person(1, groups=[SALES], online=False), person(2, "Bruno")]
     decision = new_lead(people, rules)
-    assert (decision.reason, decision.assignee_id, decision.group_id) == (ALTERNATE, 2, None)
+    assert (decision.reason, decision.assignee_id, decision.group_id) == \
+        (RoutingReason.ALTERNATE, 2, None)
     assert decision.detail.startswith("No online pre-seller in Sales is available; "
                                       "1 alternate recipient, 1 online: Bruno")
 
 
 def test_with_nobody_eligible_and_no_alternate_the_chat_is_unassigned():
     decision = new_lead([person(1, online=False)])
-    assert (decision.reason, decision.assignee_id, decision.group_id) == (UNASSIGNED, None, None)
+    assert (decision.reason, decision.assignee_id, decision.group_id) == \
+        (RoutingReason.UNASSIGNED, None, None)
     assert decision.detail == ("No online pre-seller is available and there is no active "
                                "alternate recipient; the chat waits for a manager.")
     assert new_lead([], Rules(mode=GROUPS_MODE)).detail.startswith(
@@ -233,7 +237,7 @@ TRANSFER_ON = Rules(offline_transfer=True, transfer_group=SUPPORT)
 def test_a_returning_lead_goes_back_to_its_online_owner_even_if_busiest():
     people = [person(1, "Ana", chats=9), person(2, "Bruno")]
     decision = returning(1, people, TRANSFER_ON)
-    assert (decision.reason, decision.assignee_id) == (OWNER, 1)
+    assert (decision.reason, decision.assignee_id) == (RoutingReason.OWNER, 1)
     assert decision.detail == "Returning lead: back to its owner Ana (online)."
 
 
@@ -244,7 +248,7 @@ def test_a_returning_lead_goes_to_its_owner_even_outside_the_selected_groups():
 
 def test_an_offline_owner_keeps_the_lead_while_offline_transfer_is_off():
     decision = returning(1, [person(1, "Ana", online=False), person(2, groups=[SUPPORT])])
-    assert (decision.reason, decision.assignee_id) == (OWNER, 1)
+    assert (decision.reason, decision.assignee_id) == (RoutingReason.OWNER, 1)
     assert decision.detail == "Returning lead: back to its owner Ana (offline)."
 
 
@@ -257,7 +261,7 @@ def test_an_offline_owner_with_offline_transfer_on_sends_it_to_the_transfer_grou
               person(6, "Fabio", active=False, groups=[SUPPORT])]
     decision = returning(1, people, TRANSFER_ON)
     assert (decision.reason, decision.assignee_id, decision.group_id) == \
-        (OFFLINE_TRANSFER, 3, SUPPORT.id)
+        (RoutingReason.OFFLINE_TRANSFER, 3, SUPPORT.id)
     assert decision.detail == ("Returning lead; its owner Ana is offline; offline parent chat "
                                "transfer to Support: 2 online members of Support eligible; "
                                "Carla had the fewest chats in activity (1).")
@@ -273,7 +277,8 @@ def test_with_nobody_online_in_the_transfer_group_the_owner_keeps_it():
     people = [person(1, "Ana", online=False), person(2, online=False, groups=[SUPPORT]),
               person(3, groups=[SALES])]
     decision = returning(1, people, TRANSFER_ON)
-    assert (decision.reason, decision.assignee_id, decision.group_id) == (OWNER, 1, None)
+    assert (decision.reason, decision.assignee_id, decision.group_id) == \
+        (RoutingReason.OWNER, 1, None)
     assert decision.detail == ("Returning lead; its owner Ana is offline and nobody in Support "
                                "is online, so Ana keeps it.")
 
@@ -281,14 +286,14 @@ def test_with_nobody_online_in_the_transfer_group_the_owner_keeps_it():
 def test_a_deactivated_owner_means_new_lead_rules():
     people = [person(1, "Ana", active=False, chats=0), person(2, "Bruno", chats=3)]
     decision = returning(1, people, TRANSFER_ON)
-    assert (decision.reason, decision.assignee_id) == (DISTRIBUTION, 2)
+    assert (decision.reason, decision.assignee_id) == (RoutingReason.DISTRIBUTION, 2)
     assert decision.detail.startswith("Owner Ana can no longer receive chats, so new-lead "
                                       "rules apply. 1 online pre-seller eligible: Bruno")
 
 
 def test_an_owner_routing_no_longer_knows_means_new_lead_rules():
     decision = returning(99, [person(2)])
-    assert (decision.reason, decision.assignee_id) == (DISTRIBUTION, 2)
+    assert (decision.reason, decision.assignee_id) == (RoutingReason.DISTRIBUTION, 2)
     assert decision.detail.startswith("The lead's owner can no longer receive chats, so "
                                       "new-lead rules apply.")
 

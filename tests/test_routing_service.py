@@ -8,11 +8,9 @@ from sqlalchemy import func, select
 
 from tests.routing_helpers import at_once, busy, configure, decisions, message
 from webapp.db import utcnow
-from webapp.domain.routing import (ALTERNATE, DISTRIBUTION, GROUP, OFFLINE_TRANSFER, OWNER,
-                                   UNASSIGNED)
+from webapp.domain.codes import ChatStatus, RoutingReason
 from webapp.extensions import db
 from webapp.models import PRE_SELLER, Chat, Group, Lead, RoutingDecision, User
-from webapp.models.chats import CLOSED, EXPIRED, OPEN
 from webapp.services.routing import RoutingError, route_inbound
 
 
@@ -23,12 +21,12 @@ def test_a_new_lead_goes_to_the_online_pre_seller_with_fewest_chats_in_activity(
     busy(bruno, 1)
     now = utcnow()
     chat = message("5511900000001", name="Lia Lead", now=now)
-    assert chat.assignee_id == bruno.id and chat.status == OPEN and chat.group_id is None
+    assert chat.assignee_id == bruno.id and chat.status == ChatStatus.OPEN and chat.group_id is None
     assert (chat.lead.name, chat.lead.owner_id) == ("Lia Lead", bruno.id)
     assert db.session.get(User, bruno.id).last_assigned_at == now
     [decision] = decisions(chat.id)
     assert (decision.reason, decision.assignee_id, decision.actor_id) == \
-        (DISTRIBUTION, bruno.id, None)
+        (RoutingReason.DISTRIBUTION, bruno.id, None)
     assert decision.detail == ("2 online pre-sellers eligible; "
                                "Bruno had the fewest chats in activity (1).")
 
@@ -36,8 +34,8 @@ def test_a_new_lead_goes_to_the_online_pre_seller_with_fewest_chats_in_activity(
 def test_only_recent_open_chats_count_as_in_activity(make_user):
     ana, bruno = make_user(name="Ana", online=True), make_user(name="Bruno", online=True)
     busy(ana, 3, minutes_ago=121)  # the lead went quiet longer than the 2 h activity window
-    busy(ana, 2, status=EXPIRED)
-    busy(ana, 2, status=CLOSED)
+    busy(ana, 2, status=ChatStatus.EXPIRED)
+    busy(ana, 2, status=ChatStatus.CLOSED)
     busy(bruno, 1, minutes_ago=119)
     assert message("5511900000002").assignee_id == ana.id
     configure(activity_window_minutes=180)
@@ -63,7 +61,7 @@ def test_group_mode_records_the_group_on_the_chat_and_the_decision(make_user, ma
     chat = message("5511900000007")
     assert (chat.assignee_id, chat.group_id) == (ana.id, sales.id)
     [decision] = decisions(chat.id)
-    assert (decision.reason, decision.group_id) == (GROUP, sales.id)
+    assert (decision.reason, decision.group_id) == (RoutingReason.GROUP, sales.id)
     assert chat.assignee_id != outsider.id  # the lowest id, but outside the group
 
 
@@ -73,14 +71,15 @@ def test_alternates_get_new_leads_when_nobody_is_eligible_even_offline(make_user
               alternate_recipients=[olga])
     chat = message("5511900000008")
     assert chat.assignee_id == olga.id and chat.lead.owner_id == olga.id
-    assert decisions(chat.id)[0].reason == ALTERNATE
+    assert decisions(chat.id)[0].reason == RoutingReason.ALTERNATE
 
 
 def test_with_nobody_to_take_it_the_chat_is_unassigned(make_user):
     make_user()  # offline
     chat = message("5511900000009")
-    assert chat.assignee_id is None and chat.lead.owner_id is None and chat.status == OPEN
-    assert decisions(chat.id)[0].reason == UNASSIGNED
+    assert chat.assignee_id is None and chat.lead.owner_id is None \
+        and chat.status == ChatStatus.OPEN
+    assert decisions(chat.id)[0].reason == RoutingReason.UNASSIGNED
 
 
 def test_a_continuation_joins_the_open_chat_without_a_new_decision(make_user):
@@ -117,22 +116,22 @@ def test_an_open_chat_past_its_window_is_expired_and_a_new_one_opens(make_user):
     new = message("5511900000012")
     assert new.id != old.id
     db.session.refresh(old)
-    assert (old.status, old.version) == (EXPIRED, 2)
-    assert (new.status, new.assignee_id) == (OPEN, ana.id)
-    assert decisions(new.id)[0].reason == OWNER
+    assert (old.status, old.version) == (ChatStatus.EXPIRED, 2)
+    assert (new.status, new.assignee_id) == (ChatStatus.OPEN, ana.id)
+    assert decisions(new.id)[0].reason == RoutingReason.OWNER
 
 
 def test_a_closed_chats_lead_returns_to_its_owner(make_user):
     ana = make_user(name="Ana", online=True)
     first = message("5511900000013")
-    first.status = CLOSED
+    first.status = ChatStatus.CLOSED
     make_user(online=True)  # idle, but the lead has an owner
     db.session.commit()
     chat = message("5511900000013")
     assert chat.id != first.id and chat.assignee_id == ana.id
     [decision] = decisions(chat.id)
     assert (decision.reason, decision.detail) == \
-        (OWNER, "Returning lead: back to its owner Ana (online).")
+        (RoutingReason.OWNER, "Returning lead: back to its owner Ana (online).")
 
 
 def returning_lead_with_offline_owner(make_user, make_group, *, transfer_on, helper_online):
@@ -142,7 +141,7 @@ def returning_lead_with_offline_owner(make_user, make_group, *, transfer_on, hel
     support = make_group("Support", [bruno])
     configure(offline_transfer_enabled=transfer_on, offline_transfer_group=support)
     first = message("5511900000014")
-    first.status = CLOSED
+    first.status = ChatStatus.CLOSED
     ana.signed_in = False
     db.session.commit()
     return ana, bruno, support, message("5511900000014")
@@ -154,7 +153,7 @@ def test_an_offline_owner_with_transfer_on_hands_the_lead_to_the_group(make_user
     assert (chat.assignee_id, chat.group_id, chat.lead.owner_id) == (bruno.id, support.id,
                                                                     bruno.id)
     decision = decisions(chat.id)[0]
-    assert (decision.reason, decision.group_id) == (OFFLINE_TRANSFER, support.id)
+    assert (decision.reason, decision.group_id) == (RoutingReason.OFFLINE_TRANSFER, support.id)
 
 
 @pytest.mark.parametrize("transfer_on, helper_online", [(False, True), (True, False)])
@@ -162,18 +161,18 @@ def test_an_offline_owner_keeps_the_lead_otherwise(make_user, make_group, transf
                                                    helper_online):
     ana, _, _, chat = returning_lead_with_offline_owner(
         make_user, make_group, transfer_on=transfer_on, helper_online=helper_online)
-    assert chat.assignee_id == ana.id and decisions(chat.id)[0].reason == OWNER
+    assert chat.assignee_id == ana.id and decisions(chat.id)[0].reason == RoutingReason.OWNER
 
 
 def test_a_deactivated_owner_means_new_lead_rules(make_user):
     ana = make_user(name="Ana", online=True)
     first = message("5511900000015")
-    first.status, ana.active = CLOSED, False
+    first.status, ana.active = ChatStatus.CLOSED, False
     bruno = make_user(name="Bruno", online=True)
     chat = message("5511900000015")
     assert chat.assignee_id == bruno.id and chat.lead.owner_id == bruno.id
     decision = decisions(chat.id)[0]
-    assert decision.reason == DISTRIBUTION
+    assert decision.reason == RoutingReason.DISTRIBUTION
     assert decision.detail.startswith("Owner Ana can no longer receive chats")
 
 
@@ -275,5 +274,5 @@ def test_two_messages_of_one_new_lead_at_once_make_one_lead_and_one_chat(app, ma
     assert first == second and isinstance(first, int)
     assert db.session.scalar(select(func.count(Lead.id))) == 1
     chat = db.session.scalar(select(Chat))
-    assert (chat.status, chat.unread_count, chat.last_message_preview) == (OPEN, 2, "m1")
+    assert (chat.status, chat.unread_count, chat.last_message_preview) == (ChatStatus.OPEN, 2, "m1")
     assert db.session.scalar(select(func.count(RoutingDecision.id))) == 1

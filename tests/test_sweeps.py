@@ -7,10 +7,9 @@ from sqlalchemy import func, select
 from tests.chat_helpers import make_chat
 from tests.routing_helpers import configure, decisions
 from webapp.db import utcnow
-from webapp.domain.routing import OFFLINE_TRANSFER
+from webapp.domain.codes import ChatStatus, RoutingReason
 from webapp.extensions import db
 from webapp.models import Chat
-from webapp.models.chats import CLOSED, EXPIRED, OPEN
 from webapp.services.sweeps import expire_chats, sweep_offline_owners
 
 GRACE = timedelta(seconds=120)
@@ -52,7 +51,8 @@ def test_a_chat_moves_after_the_grace_not_before(team, t0):
     moved = db.session.get(Chat, chat.id)
     assert moved.assignee_id in (gil.id, gina.id)
     assert moved.lead.owner_id == moved.assignee_id  # the receiver becomes the owner
-    assert (decision.reason, decision.actor_id) == (OFFLINE_TRANSFER, None)  # the system
+    # The system moved it (no actor).
+    assert (decision.reason, decision.actor_id) == (RoutingReason.OFFLINE_TRANSFER, None)
     assert "Olga Owner went offline" in decision.detail
 
 
@@ -76,7 +76,7 @@ def test_moved_chats_are_spread_by_the_tiebreaker(team, t0):
 def test_only_chats_whose_lead_spoke_last_move(team, t0):
     olga, _, _ = team
     answered = make_chat(olga, awaiting_reply=False)
-    closed = make_chat(olga, status=CLOSED)
+    closed = make_chat(olga, status=ChatStatus.CLOSED)
     assert _sweep(t0 + GRACE * 2) == []
     assert db.session.get(Chat, answered.id).assignee_id == olga.id
     assert db.session.get(Chat, closed.id).assignee_id == olga.id
@@ -126,10 +126,11 @@ def test_expiry_is_one_statement_and_idempotent(app, make_user, count_queries):
     assert expire_chats(now) == 0
     db.session.commit()
     statuses = dict(db.session.execute(select(Chat.id, Chat.status)).all())
-    assert [statuses[chat.id] for chat in due] == [EXPIRED] * 3
-    assert statuses[fresh.id] == OPEN
+    assert [statuses[chat.id] for chat in due] == [ChatStatus.EXPIRED] * 3
+    assert statuses[fresh.id] == ChatStatus.OPEN
     # The version moved, so a transfer dialog opened before the expiry refuses itself.
-    assert db.session.scalar(select(func.min(Chat.version)).where(Chat.status == EXPIRED)) > 1
+    assert db.session.scalar(select(func.min(Chat.version))
+                             .where(Chat.status == ChatStatus.EXPIRED)) > 1
 
 
 def test_an_expired_chat_leaves_the_inbox_and_the_active_list_and_is_read_only(

@@ -10,7 +10,7 @@ from tests.chat_helpers import bulk_chats, make_chat
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.models import MANAGER, Chat, Lead, RoutingDecision
-from webapp.models.chats import CLOSED, EXPIRED
+from webapp.domain.codes import ChatStatus
 
 
 def _leads(html: str) -> list[str]:
@@ -35,7 +35,7 @@ def test_the_list_shows_open_chats_with_everything_a_manager_needs(client, auth,
     make_chat(team["ana"], name="Carla", group=team["north"], preview="Quanto custa?",
               last_message_at=now - timedelta(minutes=2))
     make_chat(None, name="Diego", last_message_at=now - timedelta(minutes=1))
-    make_chat(team["bruno"], name="Old expired", status=EXPIRED)
+    make_chat(team["bruno"], name="Old expired", status=ChatStatus.EXPIRED)
     auth.login(team["manager"])
 
     html = client.get("/telephony/chats").get_data(as_text=True)
@@ -65,8 +65,9 @@ def test_filters_and_search(client, auth, team, query, expected):
     make_chat(None, name="Nobody", last_message_at=now - timedelta(minutes=1))
     make_chat(team["bruno"], name="Bruno's", wa_id="5511777000", awaiting_reply=False,
               last_message_at=now - timedelta(minutes=2))
-    make_chat(team["ana"], name="Gone", status=EXPIRED, last_message_at=now - timedelta(hours=30))
-    make_chat(team["ana"], name="Finished", status=CLOSED,
+    make_chat(team["ana"], name="Gone", status=ChatStatus.EXPIRED,
+              last_message_at=now - timedelta(hours=30))
+    make_chat(team["ana"], name="Finished", status=ChatStatus.CLOSED,
               last_message_at=now - timedelta(hours=40))
     auth.login(team["manager"])
     query = query.format(bruno=team["bruno"].id, north=team["north"].id)

@@ -6,10 +6,9 @@ from sqlalchemy import select
 
 from tests.routing_helpers import at_once, configure, decisions, message
 from webapp.db import utcnow
-from webapp.domain.routing import MANUAL_TRANSFER, OFFLINE_TRANSFER, OWNER
+from webapp.domain.codes import ChatStatus, RoutingReason
 from webapp.extensions import db
 from webapp.models import MANAGER, Chat, User
-from webapp.models.chats import CLOSED, EXPIRED
 from webapp.services.routing import move_offline_chat
 from webapp.services.transfers import TransferError, close_chat, transfer_chat
 
@@ -43,10 +42,11 @@ def test_a_manager_transfers_a_chat_and_the_target_becomes_the_owner(team):
     decision = decisions(chat.id)[-1]
     assert (decision.reason, decision.from_assignee_id, decision.assignee_id,
             decision.actor_id, decision.note) == \
-        (MANUAL_TRANSFER, team["ana"].id, team["bruno"].id, team["maria"].id, "speaks Spanish")
+        (RoutingReason.MANUAL_TRANSFER, team["ana"].id, team["bruno"].id, team["maria"].id,
+         "speaks Spanish")
     assert decision.detail == "Maria Manager transferred the chat from Ana Alves to Bruno Lima."
     # The lead's next chat goes to its new owner.
-    chat.status = CLOSED
+    chat.status = ChatStatus.CLOSED
     db.session.commit()
     assert message("5511800000001").assignee_id == team["bruno"].id
 
@@ -91,8 +91,8 @@ def test_a_chat_whose_window_passed_cannot_be_transferred(team):
                                   "it can no longer be transferred.")
 
 
-@pytest.mark.parametrize("status, words", [(EXPIRED, "response window closed"),
-                                           (CLOSED, "was closed")])
+@pytest.mark.parametrize("status, words", [(ChatStatus.EXPIRED, "response window closed"),
+                                           (ChatStatus.CLOSED, "was closed")])
 def test_a_chat_no_longer_open_cannot_be_transferred(team, status, words):
     chat = message("5511800000007")
     chat.status = status
@@ -163,7 +163,7 @@ def test_an_offline_owners_chat_moves_to_the_least_busy_online_member(team, offl
     assert (chat.assignee_id, chat.group_id, chat.version, chat.lead.owner_id) == \
         (idle.id, support.id, 2, idle.id)
     assert (decision.reason, decision.actor_id, decision.from_assignee_id, decision.group_id) \
-        == (OFFLINE_TRANSFER, None, team["ana"].id, support.id)
+        == (RoutingReason.OFFLINE_TRANSFER, None, team["ana"].id, support.id)
     assert decision.detail.startswith("Ana Alves went offline while the lead awaited a reply; "
                                       "offline parent chat transfer to Support: 2 online members "
                                       "of Support eligible; Idle Ivo had the fewest chats")
@@ -201,10 +201,10 @@ def test_the_assignee_closes_and_the_leads_next_message_opens_a_chat_with_the_ow
     closed = close_chat(chat, team["ana"], now)
     db.session.commit()
     assert (closed.status, closed.closed_at, closed.version, closed.awaiting_reply) == \
-        (CLOSED, now, 2, False)
+        (ChatStatus.CLOSED, now, 2, False)
     again = message("5511800000030")
     assert again.id != chat.id and again.assignee_id == team["ana"].id
-    assert decisions(again.id)[0].reason == OWNER
+    assert decisions(again.id)[0].reason == RoutingReason.OWNER
 
 
 def test_a_manager_closes_any_chat_another_pre_seller_cannot(team):
@@ -212,10 +212,12 @@ def test_a_manager_closes_any_chat_another_pre_seller_cannot(team):
     with pytest.raises(TransferError, match="assignee or a manager"):
         close_chat(chat, team["bruno"], utcnow())
     db.session.rollback()
-    assert close_chat(db.session.get(Chat, chat.id), team["maria"], utcnow()).status == CLOSED
+    assert close_chat(db.session.get(Chat, chat.id), team["maria"], utcnow()).status \
+        == ChatStatus.CLOSED
 
 
-@pytest.mark.parametrize("status, words", [(CLOSED, "already closed"), (EXPIRED, "expired")])
+@pytest.mark.parametrize("status, words", [(ChatStatus.CLOSED, "already closed"),
+                                           (ChatStatus.EXPIRED, "expired")])
 def test_a_chat_no_longer_open_cannot_be_closed(team, status, words):
     chat = message("5511800000032")
     chat.status = status
@@ -250,7 +252,7 @@ def test_a_message_racing_a_close_continues_the_chat_or_opens_a_new_one(app, tea
         lambda: message("5511800000031", preview="One more thing")])
     assert not any(isinstance(result, Exception) for result in results)
     closed = db.session.get(Chat, chat_id)
-    assert closed.status == CLOSED
+    assert closed.status == ChatStatus.CLOSED
     # Either the message came first (it is in the closed chat) or the close did (a new chat).
     landed = db.session.get(Chat, results[1])
     assert landed.last_message_preview == "One more thing"

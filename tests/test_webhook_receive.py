@@ -12,7 +12,7 @@ from tests.webhook_helpers import (URL, batch, message_payload, post_signed, sig
                                    status_payload, text_payload)
 from webapp.extensions import db
 from webapp.models import Chat, Lead, Message, WebhookEvent
-from webapp.models.chats import OUTBOUND
+from webapp.domain.codes import Direction
 from webapp.services import inbound
 
 
@@ -138,7 +138,7 @@ def test_every_type_is_stored_with_a_placeholder(client):
 def reply(pre_seller):
     """An outbound reply, sent, in an open chat that was answered."""
     chat = make_chat(pre_seller, awaiting_reply=False)
-    message = add_message(chat, "Our offer", direction=OUTBOUND, sender=pre_seller)
+    message = add_message(chat, "Our offer", direction=Direction.OUTBOUND, sender=pre_seller)
     return message
 
 

@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 from flask import Flask, request, url_for
 from flask_login import current_user
 
+from .domain import limits
+from .domain.codes import ChatAction, ChatStatus, Direction, MessageStatus
 from .models import MANAGER, PRE_SELLER
 from .services.accounts import user_is_online
 
@@ -40,5 +42,10 @@ def nav_items() -> list[NavItem]:
 
 
 def register_template_helpers(app: Flask) -> None:
-    """Make the menu and the presence rule available to every template."""
-    app.jinja_env.globals.update(nav_items=nav_items, is_online=user_is_online)
+    """Give every template the menu, the presence rule, the stored codes and the limits.
+
+    Pages compare with the codes and size their inputs by the limits, never by literals.
+    """
+    app.jinja_env.globals.update(nav_items=nav_items, is_online=user_is_online, limits=limits,
+                                 ChatAction=ChatAction, ChatStatus=ChatStatus,
+                                 Direction=Direction, MessageStatus=MessageStatus)

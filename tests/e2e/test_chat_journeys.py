@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import sign_in
 from webapp.db import utcnow
 from webapp.models import MANAGER, Chat, Lead
-from webapp.models.chats import OPEN
+from webapp.domain.codes import ChatStatus
 
 pytestmark = pytest.mark.e2e
 
@@ -33,7 +33,8 @@ def make_chat(live_server, assignee_id, name: str, wa_id: str, window_left: time
     with live_server.db() as session:
         now = utcnow()
         chat = Chat(lead=Lead(name=name, wa_id=wa_id, owner_id=assignee_id),
-                    assignee_id=assignee_id, status=OPEN, opened_at=now, last_inbound_at=now,
+                    assignee_id=assignee_id, status=ChatStatus.OPEN, opened_at=now,
+                    last_inbound_at=now,
                     last_message_at=now, last_message_preview="Hello?",
                     window_expires_at=now + window_left, awaiting_reply=True, unread_count=1)
         session.add(chat)

@@ -3,8 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-# WhatsApp's limit for the text of one message.
-MAX_REPLY_LENGTH = 4096
+from ..domain.limits import REPLY_LENGTH, TRANSFER_NOTE_LENGTH
 
 
 class ReplyForm(FlaskForm):
@@ -12,7 +11,7 @@ class ReplyForm(FlaskForm):
 
     text = TextAreaField("Reply", validators=[
         DataRequired("Write a message first."),
-        Length(max=MAX_REPLY_LENGTH, message=f"Keep it under {MAX_REPLY_LENGTH} characters.")])
+        Length(max=REPLY_LENGTH, message=f"Keep it under {REPLY_LENGTH} characters.")])
 
 
 class TransferForm(FlaskForm):
@@ -22,4 +21,5 @@ class TransferForm(FlaskForm):
         InputRequired("Pick the pre-seller who should get the chat.")])
     version = IntegerField(validators=[InputRequired("Reload the dialog and try again.")])
     note = TextAreaField("Note", validators=[
-        Optional(), Length(max=500, message="Keep the note under 500 characters.")])
+        Optional(), Length(max=TRANSFER_NOTE_LENGTH,
+                           message=f"Keep the note under {TRANSFER_NOTE_LENGTH} characters.")])

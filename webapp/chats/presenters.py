@@ -4,8 +4,10 @@ from datetime import datetime, timedelta, timezone
 
 from flask import Flask
 
+from ..domain.codes import MessageStatus
+from ..domain.permissions import chat_refusal
 from ..domain.window import time_left
-from ..services import conversations
+from ..wording import WINDOW_CLOSED_NOTICE, blocked_notice
 
 # Readable names for WhatsApp message types that are not plain text.
 MESSAGE_TYPES = {
@@ -17,8 +19,9 @@ MESSAGE_TYPES = {
 }
 # Delivery states of outbound messages, as a person would say them.
 DELIVERY_STATES = {
-    "pending": "Sending…", "sandbox": "Sandbox — recorded, not sent", "sent": "Sent",
-    "delivered": "Delivered", "read": "Read", "failed": "Not delivered", "received": "",
+    MessageStatus.PENDING: "Sending…", MessageStatus.SANDBOX: "Sandbox — recorded, not sent",
+    MessageStatus.SENT: "Sent", MessageStatus.DELIVERED: "Delivered", MessageStatus.READ: "Read",
+    MessageStatus.FAILED: "Not delivered", MessageStatus.RECEIVED: "",
 }
 
 
@@ -143,10 +146,8 @@ def init_app(app: Flask) -> None:
                            ("message_type", message_type_label),
                            ("delivery", delivery_label), ("reason", reason_label)):
         app.add_template_filter(function, name)
-    for name, value in (("reply_blocked", conversations.reply_blocked_reason),
-                        ("may_reply", conversations.may_reply),
-                        ("may_close", conversations.may_close),
-                        ("window_closed_text", conversations.WINDOW_CLOSED),
+    for name, value in (("chat_refusal", chat_refusal), ("blocked_notice", blocked_notice),
+                        ("window_closed_text", WINDOW_CLOSED_NOTICE),
                         ("window_view", window_view),
                         ("window_rerender_seconds", int(WINDOW_RERENDER.total_seconds()))):
         app.jinja_env.globals[name] = value

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from ..auth.access import manager_required
 from ..db import utcnow
+from ..domain.codes import MessageStatus
 from ..extensions import db
 from ..inbox.routes import inbox_panel
 from ..services import conversations
@@ -83,7 +84,7 @@ def reply(chat_id):
         except ReplyError as refusal:
             error = str(refusal)
         else:
-            if message.status == "sandbox":
+            if message.status == MessageStatus.SANDBOX:
                 notice = "Sandbox mode: the reply was recorded, not sent to WhatsApp."
     html = render_template("chats/_reply_form.html", oob_live=True, reply_error=error,
                            reply_text=form.text.data if error else "", reply_notice=notice,

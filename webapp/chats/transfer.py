@@ -30,7 +30,7 @@ def transfer_dialog(chat: Chat, action: str, target: str, *, error: str = "",
     candidates.sort(key=lambda user: not online[user.id])  # online first, then by name
     html = render_template(
         "chats/_transfer_form.html", chat=chat, candidates=candidates, online=online,
-        action=action, target=target, error=error,
+        action=action, target=target, error=error, now=utcnow(),
         chosen=form.to_user_id.data if form else None, note=form.note.data if form else "")
     headers = {}
     if status != 200:

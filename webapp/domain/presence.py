@@ -1,4 +1,8 @@
-"""Who is online: the one rule, used by pages, routing and jobs alike."""
+"""Who is online: the one rule, used by pages, routing and jobs alike.
+
+Pages ask `is_online`; queries ask the same rule in SQL (models.users), built from the
+cutoffs below, so both sides compare the same instants.
+"""
 from datetime import datetime, timedelta
 
 DEFAULT_PRESENCE_TIMEOUT = timedelta(seconds=90)
@@ -7,25 +11,29 @@ LAST_SEEN_WRITE_INTERVAL = timedelta(seconds=15)
 
 
 def online_cutoff(now: datetime, timeout: timedelta) -> datetime:
-    """Seen at or after this instant counts as online (SQL queries use it too)."""
+    """Seen at or after this instant counts as online at `now`."""
     return now - timeout
 
 
 def is_online(signed_in: bool, last_seen_at: datetime | None, now: datetime,
-              timeout: timedelta = DEFAULT_PRESENCE_TIMEOUT) -> bool:
-    """Online = signed in and seen within the presence timeout."""
-    return bool(signed_in and last_seen_at is not None
+              timeout: timedelta = DEFAULT_PRESENCE_TIMEOUT, *, active: bool = True) -> bool:
+    """Online = an active user, signed in and seen within the presence timeout."""
+    return bool(active and signed_in and last_seen_at is not None
                 and last_seen_at >= online_cutoff(now, timeout))
+
+
+def offline_cutoffs(now: datetime, grace: timedelta,
+                    timeout: timedelta) -> tuple[datetime, datetime]:
+    """Last seen before these instants = offline for longer than `grace` at `now`.
+
+    (signed out, still signed in): a user who signed out went offline when last seen; one
+    still signed in, when the presence timeout ran out after that, i.e. they were no longer
+    online `grace` ago. Someone never seen, or deactivated, has been offline all along.
+    """
+    since = now - grace
+    return since, online_cutoff(since, timeout)
 
 
 def needs_last_seen_write(last_seen_at: datetime | None, now: datetime) -> bool:
     """True when last-seen is stale enough to be worth a write."""
     return last_seen_at is None or now - last_seen_at >= LAST_SEEN_WRITE_INTERVAL
-
-
-def offline_since(signed_in: bool, last_seen_at: datetime | None,
-                  timeout: timedelta) -> datetime | None:
-    """When a user stopped being online: signed out → last seen; else last seen + timeout."""
-    if last_seen_at is None:
-        return None
-    return last_seen_at if not signed_in else last_seen_at + timeout

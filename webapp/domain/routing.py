@@ -7,18 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterable, Sequence
 
+from .codes import RoutingReason
 from .settings_rules import GROUPS_MODE, ONLINE_MODE, Tunables
 from .window import is_open
-
-# Reasons stored on routing decisions (shown on the chat as its history).
-CONTINUATION = "continuation"  # a message joins the open chat; not stored per message
-OWNER = "owner"
-DISTRIBUTION = "distribution"
-GROUP = "group"
-ALTERNATE = "alternate"
-UNASSIGNED = "unassigned"
-OFFLINE_TRANSFER = "offline_parent_transfer"
-MANUAL_TRANSFER = "manual_transfer"
 
 # "Never given a chat" sorts before any real time.
 _NEVER = datetime.min.replace(tzinfo=timezone.utc)
@@ -63,7 +54,7 @@ class Rules(Tunables):
 class Decision:
     """Where a chat goes and why, in words a manager can read."""
 
-    reason: str
+    reason: RoutingReason
     assignee_id: int | None
     group_id: int | None
     detail: str
@@ -153,7 +144,7 @@ def offline_transfer(*, owner_id: int, people: Sequence[PreSeller], rules: Rules
     if winner is None:
         return None
     group = rules.transfer_group
-    return Decision(OFFLINE_TRANSFER, winner.id, group.id,
+    return Decision(RoutingReason.OFFLINE_TRANSFER, winner.id, group.id,
                     f"{why}; offline parent chat transfer to {group.name}: "
                     f"{explain_pick(winner, pool, f'online member of {group.name}')}.")
 
@@ -169,17 +160,17 @@ def explain_pick(winner: PreSeller, pool: Sequence[PreSeller], noun: str) -> str
 def _returning_lead(owner: PreSeller, people: Sequence[PreSeller], rules: Rules) -> Decision:
     """Back to the owner, unless the owner is offline and offline transfer finds someone."""
     if owner.online:
-        return Decision(OWNER, owner.id, None,
+        return Decision(RoutingReason.OWNER, owner.id, None,
                         f"Returning lead: back to its owner {owner.name} (online).")
     moved = offline_transfer(owner_id=owner.id, people=people, rules=rules,
                              why=f"Returning lead; its owner {owner.name} is offline")
     if moved is not None:
         return moved
     if rules.offline_transfer and rules.transfer_group is not None:
-        return Decision(OWNER, owner.id, None,
+        return Decision(RoutingReason.OWNER, owner.id, None,
                         f"Returning lead; its owner {owner.name} is offline and nobody in "
                         f"{rules.transfer_group.name} is online, so {owner.name} keeps it.")
-    return Decision(OWNER, owner.id, None,
+    return Decision(RoutingReason.OWNER, owner.id, None,
                     f"Returning lead: back to its owner {owner.name} (offline).")
 
 
@@ -190,19 +181,19 @@ def _new_lead(people: Sequence[PreSeller], rules: Rules, preface: str) -> Decisi
     if winner is not None and rules.mode == GROUPS_MODE:
         group = delivery_group(winner, rules)
         noun = f"online pre-seller in {_group_names(rules)}"
-        return Decision(GROUP, winner.id, group.id,
+        return Decision(RoutingReason.GROUP, winner.id, group.id,
                         f"{preface}{explain_pick(winner, pool, noun)}; "
                         f"delivered through {group.name}.")
     if winner is not None:
-        return Decision(DISTRIBUTION, winner.id, None,
+        return Decision(RoutingReason.DISTRIBUTION, winner.id, None,
                         f"{preface}{explain_pick(winner, pool, 'online pre-seller')}.")
     nobody = _nobody_eligible(rules)
     alternates = alternate_pool(people, rules)
     winner = pick_alternate(alternates)
     if winner is not None:
-        return Decision(ALTERNATE, winner.id, None,
+        return Decision(RoutingReason.ALTERNATE, winner.id, None,
                         f"{preface}{nobody}; {_explain_alternate(winner, alternates)}.")
-    return Decision(UNASSIGNED, None, None,
+    return Decision(RoutingReason.UNASSIGNED, None, None,
                     f"{preface}{nobody} and there is no active alternate recipient; "
                     "the chat waits for a manager.")
 

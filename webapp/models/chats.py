@@ -5,12 +5,15 @@ from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import UTCDateTime, utcnow
+from ..domain.codes import ChatStatus, MessageStatus
+from ..domain.limits import (LEAD_NAME_LENGTH, LEAD_USER_ID_LENGTH, MESSAGE_TYPE_LENGTH,
+                             PREVIEW_LENGTH, WA_ID_LENGTH, WAMID_LENGTH)
 from ..extensions import db
 from .settings import Group
 from .users import User
 
-OPEN, EXPIRED, CLOSED = "open", "expired", "closed"
-INBOUND, OUTBOUND = "in", "out"
+# The partial indexes below cover open chats only.
+_OPEN_ONLY = f"status = '{ChatStatus.OPEN}'"
 
 
 class Lead(db.Model):
@@ -19,9 +22,9 @@ class Lead(db.Model):
     __tablename__ = "leads"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    wa_id: Mapped[str | None] = mapped_column(String(32), unique=True)
-    user_id: Mapped[str | None] = mapped_column(String(128), unique=True)
-    name: Mapped[str] = mapped_column(String(200), default="")
+    wa_id: Mapped[str | None] = mapped_column(String(WA_ID_LENGTH), unique=True)
+    user_id: Mapped[str | None] = mapped_column(String(LEAD_USER_ID_LENGTH), unique=True)
+    name: Mapped[str] = mapped_column(String(LEAD_NAME_LENGTH), default="")
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -41,28 +44,28 @@ class Chat(db.Model):
     __table_args__ = (
         # One open chat per lead, enforced by the database itself.
         Index("uq_chats_open_lead", "lead_id", unique=True,
-              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+              sqlite_where=text(_OPEN_ONLY), postgresql_where=text(_OPEN_ONLY)),
         Index("ix_chats_assignee_status_activity", "assignee_id", "status", "last_message_at"),
         # Expiry reads open chats by window end; routing and the offline sweep read open
         # chats by latest inbound message. Only open chats are indexed for either.
         Index("ix_chats_open_window", "window_expires_at",
-              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+              sqlite_where=text(_OPEN_ONLY), postgresql_where=text(_OPEN_ONLY)),
         Index("ix_chats_status_activity", "status", "last_message_at"),
         Index("ix_chats_group_status", "group_id", "status"),
         Index("ix_chats_open_inbound", "last_inbound_at", "assignee_id",
-              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+              sqlite_where=text(_OPEN_ONLY), postgresql_where=text(_OPEN_ONLY)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"))
-    status: Mapped[str] = mapped_column(String(10), default=OPEN)
+    status: Mapped[str] = mapped_column(String(10), default=ChatStatus.OPEN)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    last_message_preview: Mapped[str] = mapped_column(String(200), default="")
+    last_message_preview: Mapped[str] = mapped_column(String(PREVIEW_LENGTH), default="")
     window_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # True while the lead spoke last and nobody has answered yet.
     awaiting_reply: Mapped[bool] = mapped_column(default=True)
@@ -83,14 +86,13 @@ class Message(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"))
-    direction: Mapped[str] = mapped_column(String(3))
-    wamid: Mapped[str | None] = mapped_column(String(255), unique=True)
-    type: Mapped[str] = mapped_column(String(30), default="text")
+    direction: Mapped[str] = mapped_column(String(3))  # a Direction
+    wamid: Mapped[str | None] = mapped_column(String(WAMID_LENGTH), unique=True)
+    type: Mapped[str] = mapped_column(String(MESSAGE_TYPE_LENGTH), default="text")
     body: Mapped[str] = mapped_column(Text, default="")
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the message's own timestamp
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    # received | pending | sandbox | sent | delivered | read | failed
-    status: Mapped[str] = mapped_column(String(12), default="received")
+    status: Mapped[str] = mapped_column(String(12), default=MessageStatus.RECEIVED)
     error: Mapped[str | None] = mapped_column(Text)
     sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
@@ -105,7 +107,7 @@ class RoutingDecision(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"))
-    reason: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(String(40))  # a RoutingReason
     from_assignee_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -5,6 +5,7 @@ from sqlalchemy import Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import UTCDateTime, utcnow
+from ..domain.limits import GROUP_NAME_LENGTH
 from ..domain.settings_rules import DEFAULT_TUNABLES, ONLINE_MODE
 from ..extensions import db
 from .users import User
@@ -41,7 +42,7 @@ class Group(db.Model):
     __tablename__ = "groups"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(GROUP_NAME_LENGTH), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     members: Mapped[list[User]] = relationship(
         secondary=group_members, order_by=User.name, lazy="selectin")

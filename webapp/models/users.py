@@ -1,12 +1,14 @@
-"""People: managers and pre-sellers."""
-from datetime import datetime
+"""People: managers and pre-sellers, and the presence rule as SQL."""
+from datetime import datetime, timedelta
 
 from flask_login import UserMixin
-from sqlalchemy import Index, String
+from sqlalchemy import ColumnElement, Index, String, and_, or_
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import UTCDateTime, utcnow
+from ..domain.limits import EMAIL_LENGTH, USER_NAME_LENGTH
+from ..domain.presence import offline_cutoffs, online_cutoff
 from ..extensions import db
 
 MANAGER = "manager"
@@ -21,12 +23,13 @@ class User(UserMixin, db.Model):
     __table_args__ = (Index("ix_users_role_active", "role", "active"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(EMAIL_LENGTH), unique=True)
+    name: Mapped[str] = mapped_column(String(USER_NAME_LENGTH))
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
-    # Presence: online = signed_in and seen within the presence timeout (domain.presence).
+    # Presence: online = active, signed_in and seen within the presence timeout
+    # (domain.presence; the same rule in SQL below).
     signed_in: Mapped[bool] = mapped_column(default=False)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Tiebreaker: when this pre-seller was last given a chat (never = None = first).
@@ -55,6 +58,21 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         """True when the password matches the stored hash."""
         return check_password_hash(self.password_hash, password)
+
+    @classmethod
+    def online_clause(cls, now: datetime, timeout: timedelta) -> ColumnElement[bool]:
+        """SQL: online at `now`, domain.presence.is_online's rule for set-based queries."""
+        return and_(cls.active.is_(True), cls.signed_in.is_(True),
+                    cls.last_seen_at >= online_cutoff(now, timeout))
+
+    @classmethod
+    def offline_clause(cls, now: datetime, grace: timedelta,
+                       timeout: timedelta) -> ColumnElement[bool]:
+        """SQL: offline for longer than `grace` at `now` (domain.presence.offline_cutoffs)."""
+        signed_out_before, signed_in_before = offline_cutoffs(now, grace, timeout)
+        return or_(cls.active.is_(False), cls.last_seen_at.is_(None),
+                   and_(cls.signed_in.is_(False), cls.last_seen_at < signed_out_before),
+                   and_(cls.signed_in.is_(True), cls.last_seen_at < signed_in_before))
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"

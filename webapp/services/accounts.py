@@ -4,7 +4,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 
 from ..db import utcnow
-from ..domain.presence import is_online, needs_last_seen_write, online_cutoff
+from ..domain.limits import PASSWORD_MIN_LENGTH
+from ..domain.presence import is_online, needs_last_seen_write
 from ..extensions import db
 from ..models import ROLES, Group, User, group_members
 from .settings import current_settings
@@ -61,12 +62,8 @@ def presence_timeout() -> timedelta:
 
 def user_is_online(user: User, now: datetime | None = None) -> bool:
     """Is this user online now (the domain rule with the configured timeout)."""
-    return is_online(user.signed_in, user.last_seen_at, now or utcnow(), presence_timeout())
-
-
-def online_clause(now: datetime, timeout: timedelta):
-    """The same rule as SQL, for set-based queries."""
-    return User.signed_in.is_(True) & (User.last_seen_at >= online_cutoff(now, timeout))
+    return is_online(user.signed_in, user.last_seen_at, now or utcnow(), presence_timeout(),
+                     active=user.active)
 
 
 def create_user(email: str, name: str, role: str, password: str) -> User:
@@ -74,8 +71,8 @@ def create_user(email: str, name: str, role: str, password: str) -> User:
     email = normalise_email(email)
     if role not in ROLES:
         raise AccountError(f"Unknown role {role!r}.", "role")
-    if len(password or "") < 8:
-        raise AccountError("Use at least 8 characters.", "password")
+    if len(password or "") < PASSWORD_MIN_LENGTH:
+        raise AccountError(f"Use at least {PASSWORD_MIN_LENGTH} characters.", "password")
     taken = db.session.scalar(select(func.count()).select_from(User).where(User.email == email))
     if taken:
         raise AccountError("A user with this e-mail already exists.", "email")

@@ -1,20 +1,20 @@
 """What routing needs from the database, and the one way a chat changes hands.
 
 `load_people` is a single set-based query however many pre-sellers there are: presence is
-computed in SQL with the accounts' online rule, and chats in activity by a correlated,
-indexed count. `reassign` is shared by offline transfer and manual transfer.
+computed in SQL with the one online rule (`User.online_clause`), and chats in activity by
+a correlated, indexed count. `reassign` is shared by offline transfer and manual transfer.
 """
 from collections import defaultdict
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, case, func, select, update
 
+from ..domain.codes import ChatStatus, RoutingReason
 from ..domain.routing import GroupRef, PreSeller, Rules
 from ..domain.settings_rules import tunable_values
 from ..extensions import db
 from ..models import PRE_SELLER, Chat, RoutingDecision, User, group_members
-from ..models.chats import OPEN
-from .accounts import online_clause, presence_timeout
+from .accounts import presence_timeout
 from .settings import current_settings
 
 
@@ -34,7 +34,7 @@ def routing_rules() -> Rules:
 
 def online_now(now: datetime):
     """SQL: the user is online at `now` (the one presence rule, with the configured timeout)."""
-    return online_clause(now, presence_timeout())
+    return User.online_clause(now, presence_timeout())
 
 
 def load_people(now: datetime, rules: Rules, where: ColumnElement[bool]) -> list[PreSeller]:
@@ -46,7 +46,7 @@ def load_people(now: datetime, rules: Rules, where: ColumnElement[bool]) -> list
     since = now - timedelta(minutes=rules.activity_window_minutes)
     # One range scan over the recent open chats (a partial index), whatever the chat count.
     in_activity = (select(Chat.assignee_id, func.count().label("chats"))
-                   .where(Chat.status == OPEN, Chat.last_inbound_at >= since)
+                   .where(Chat.status == ChatStatus.OPEN, Chat.last_inbound_at >= since)
                    .group_by(Chat.assignee_id).subquery())
     group_ids = [group.id for group in rules.groups]
     if rules.transfer_group is not None:
@@ -92,7 +92,7 @@ def locked_chat(chat_id: int) -> Chat | None:
                              .execution_options(populate_existing=True))
 
 
-def reassign(chat: Chat, to: User, *, reason: str, detail: str, now: datetime,
+def reassign(chat: Chat, to: User, *, reason: RoutingReason, detail: str, now: datetime,
              group_id: int | None = None, actor: User | None = None,
              note: str = "") -> RoutingDecision:
     """Give an open chat to another pre-seller, who becomes the lead's owner; record it.

@@ -11,11 +11,10 @@ from datetime import datetime
 from sqlalchemy import Select, case, func, select, tuple_
 from sqlalchemy.orm import contains_eager, joinedload
 
-from ..domain.presence import is_online
+from ..domain.codes import ChatStatus
 from ..extensions import db
 from ..models import PRE_SELLER, Chat, Group, Lead, User
-from ..models.chats import CLOSED, EXPIRED, OPEN
-from .accounts import presence_timeout
+from .accounts import user_is_online
 
 # A pre-seller's inbox shows at most this many open chats (the most urgent ones).
 INBOX_LIMIT = 300
@@ -39,7 +38,7 @@ def digest(*parts) -> str:
 def inbox_chats(user_id: int) -> list[Chat]:
     """A pre-seller's open chats: awaiting a reply first, then by latest activity."""
     stmt = (select(Chat).options(joinedload(Chat.lead))
-            .where(Chat.assignee_id == user_id, Chat.status == OPEN)
+            .where(Chat.assignee_id == user_id, Chat.status == ChatStatus.OPEN)
             .order_by(Chat.awaiting_reply.desc(), Chat.last_message_at.desc(), Chat.id.desc())
             .limit(INBOX_LIMIT))
     return list(db.session.scalars(stmt))
@@ -51,7 +50,7 @@ def inbox_fingerprint(user_id: int) -> str:
         select(func.count(Chat.id), func.sum(Chat.id), func.sum(Chat.version),
                func.max(Chat.last_message_at), func.sum(Chat.unread_count),
                func.sum(case((Chat.awaiting_reply.is_(True), 1), else_=0)))
-        .where(Chat.assignee_id == user_id, Chat.status == OPEN)).one()
+        .where(Chat.assignee_id == user_id, Chat.status == ChatStatus.OPEN)).one()
     return digest("inbox", *row)
 
 
@@ -118,12 +117,12 @@ def _filtered(filters: ChatFilter) -> Select:
             .options(contains_eager(Chat.lead), joinedload(Chat.assignee),
                      joinedload(Chat.group)))
     if filters.view == "unassigned":
-        stmt = stmt.where(Chat.status == OPEN, Chat.assignee_id.is_(None))
+        stmt = stmt.where(Chat.status == ChatStatus.OPEN, Chat.assignee_id.is_(None))
     elif filters.view == "awaiting":
-        stmt = stmt.where(Chat.status == OPEN, Chat.awaiting_reply.is_(True))
-    elif filters.view in ("open", "expired", "closed"):
-        stmt = stmt.where(Chat.status == {"open": OPEN, "expired": EXPIRED,
-                                          "closed": CLOSED}[filters.view])
+        stmt = stmt.where(Chat.status == ChatStatus.OPEN, Chat.awaiting_reply.is_(True))
+    elif filters.view in tuple(ChatStatus):
+        # The views named after a status show the chats in it.
+        stmt = stmt.where(Chat.status == ChatStatus(filters.view))
     if filters.assignee_id is not None:
         stmt = stmt.where(Chat.assignee_id == filters.assignee_id)
     if filters.group_id is not None:
@@ -166,8 +165,7 @@ def telephony_page(filters: ChatFilter, cursor: Cursor | None, now: datetime,
         has_older = more if cursor is None or cursor.older else True
         page.newer = Cursor(first.last_message_at, first.id, older=False) if has_newer else None
         page.older = Cursor(last.last_message_at, last.id) if has_older else None
-    timeout = presence_timeout()
-    page.online = {user.id: is_online(user.signed_in, user.last_seen_at, now, timeout)
+    page.online = {user.id: user_is_online(user, now)
                    for user in {chat.assignee for chat in rows if chat.assignee}}
     page.fingerprint = digest("page", [(c.id, c.version, c.status, c.last_message_at,
                                         c.unread_count, c.awaiting_reply, c.assignee_id)
@@ -178,7 +176,8 @@ def telephony_page(filters: ChatFilter, cursor: Cursor | None, now: datetime,
 def unassigned_waiting_count() -> int:
     """Open chats nobody owns whose lead waits for an answer (the managers' tab title)."""
     return db.session.scalar(
-        select(func.count(Chat.id)).where(Chat.assignee_id.is_(None), Chat.status == OPEN,
+        select(func.count(Chat.id)).where(Chat.assignee_id.is_(None),
+                                          Chat.status == ChatStatus.OPEN,
                                           Chat.awaiting_reply.is_(True)))
 
 

@@ -4,12 +4,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from ..domain.codes import ChatStatus
 from ..extensions import db
 from ..models import Chat, Message, RoutingDecision, User
-from ..models.chats import CLOSED, EXPIRED, OPEN
 from .accounts import normalise_email
 
-STATUSES = (OPEN, EXPIRED, CLOSED)
+STATUSES = tuple(ChatStatus)
 
 
 @dataclass(frozen=True)

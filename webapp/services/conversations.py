@@ -1,20 +1,16 @@
-"""One conversation: who may see it, its messages, its history, marking it read."""
-from datetime import datetime
+"""One conversation: who may see it, its messages, its history, marking it read.
 
+Who may reply to, close or transfer it is domain.permissions' one rule.
+"""
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from ..domain import window
 from ..extensions import db
 from ..models import PRE_SELLER, Chat, Message, RoutingDecision, User
-from ..models.chats import CLOSED, OPEN
 from .chat_lists import digest
 
 # A conversation shows its latest messages; older ones stay in the API.
 MESSAGE_LIMIT = 300
-WINDOW_CLOSED = ("The 24-hour response window has closed: WhatsApp accepts a free-text reply "
-                 "again after the lead's next message.")
-CHAT_CLOSED = "This chat is closed. The lead's next message opens a new chat."
 
 
 def visible_chat(chat_id: int, user: User) -> Chat | None:
@@ -28,25 +24,6 @@ def visible_chat(chat_id: int, user: User) -> Chat | None:
     if not user.is_manager:
         stmt = stmt.where(Chat.assignee_id == user.id)
     return db.session.scalar(stmt)
-
-
-def may_reply(chat: Chat, user: User) -> bool:
-    """Managers answer any open chat; a pre-seller answers their own open chats."""
-    return chat.status == OPEN and (user.is_manager or chat.assignee_id == user.id)
-
-
-def reply_blocked_reason(chat: Chat, now: datetime) -> str:
-    """Why nobody can answer this chat now, or '' when it can be answered."""
-    if chat.status == CLOSED:
-        return CHAT_CLOSED
-    if chat.status != OPEN or not window.is_open(chat.window_expires_at, now):
-        return WINDOW_CLOSED
-    return ""
-
-
-def may_close(chat: Chat, user: User) -> bool:
-    """The assignee or a manager may close an open chat."""
-    return chat.status == OPEN and (user.is_manager or chat.assignee_id == user.id)
 
 
 def recent_messages(chat_id: int, limit: int = MESSAGE_LIMIT) -> tuple[list[Message], bool]:

@@ -1,11 +1,10 @@
 """Groups of pre-sellers: create, rename, delete, members. Flush, never commit."""
 from sqlalchemy import func, select
 
+from ..domain.limits import GROUP_NAME_LENGTH
 from ..extensions import db
 from ..models import PRE_SELLER, Group, User, WhatsAppSettings
 from ..models.settings import settings_distribution_groups
-
-NAME_LENGTH = 80
 
 
 class GroupError(Exception):
@@ -26,8 +25,8 @@ def _clean_name(name: str, group: Group | None = None) -> str:
     name = " ".join((name or "").split())
     if not name:
         raise GroupError("Give the group a name.", "name")
-    if len(name) > NAME_LENGTH:
-        raise GroupError(f"Use at most {NAME_LENGTH} characters.", "name")
+    if len(name) > GROUP_NAME_LENGTH:
+        raise GroupError(f"Use at most {GROUP_NAME_LENGTH} characters.", "name")
     taken = select(Group.id).where(func.lower(Group.name) == name.lower())
     if group is not None:
         taken = taken.where(Group.id != group.id)

@@ -9,20 +9,20 @@ from datetime import datetime
 from sqlalchemy import exists, select, update
 
 from ..db import lock_leads
+from ..domain.codes import ChatStatus, Direction, MessageStatus
+from ..domain.limits import PREVIEW_LENGTH
 from ..extensions import db
 from ..models import Chat, Message, WebhookEvent
-from ..models.chats import INBOUND, OPEN, OUTBOUND
 from ..whatsapp.errors import readable_error
 from ..whatsapp.payload import InboundMessage, StatusUpdate, parse_delivery
 from .routing import route_inbound
 
-FAILED = "failed"
 # Delivery states only move forward. A reply that failed and is delivered after all (a late
 # or out-of-order status) counts as delivered.
-STATUS_RANK = {"pending": 0, "sandbox": 0, "sent": 1, FAILED: 2, "delivered": 3, "read": 4}
+STATUS_RANK = {MessageStatus.PENDING: 0, MessageStatus.SANDBOX: 0, MessageStatus.SENT: 1,
+               MessageStatus.FAILED: 2, MessageStatus.DELIVERED: 3, MessageStatus.READ: 4}
 # A voice message that was played has been read.
-STATUS_ALIASES = {"played": "read"}
-PREVIEW_LENGTH = 200
+STATUS_ALIASES = {"played": MessageStatus.READ}
 ERROR_LENGTH = 2000
 
 
@@ -94,9 +94,9 @@ def _store_messages(messages: tuple[InboundMessage, ...], now: datetime) -> tupl
         chat = route_inbound(wa_id=message.wa_id, user_id=message.user_id, name=message.name,
                              message_at=message.sent_at, preview=message.text[:PREVIEW_LENGTH],
                              now=now)
-        db.session.add(Message(chat_id=chat.id, direction=INBOUND, wamid=message.wamid,
+        db.session.add(Message(chat_id=chat.id, direction=Direction.INBOUND, wamid=message.wamid,
                                type=message.type, body=message.text, sent_at=message.sent_at,
-                               status="received"))
+                               status=MessageStatus.RECEIVED))
         db.session.flush()
         stored += 1
     return stored, len(messages) - stored
@@ -108,7 +108,7 @@ def _apply_statuses(statuses: tuple[StatusUpdate, ...]) -> int:
         return 0
     replies = {m.wamid: m for m in db.session.scalars(
         select(Message).where(Message.wamid.in_({s.wamid for s in statuses}),
-                              Message.direction == OUTBOUND))}
+                              Message.direction == Direction.OUTBOUND))}
     applied = 0
     for update in sorted(statuses, key=lambda s: s.at):
         reply = replies.get(update.wamid)
@@ -117,8 +117,8 @@ def _apply_statuses(statuses: tuple[StatusUpdate, ...]) -> int:
                 or STATUS_RANK[state] <= STATUS_RANK.get(reply.status, 0):
             continue
         reply.status = state
-        reply.error = _failure_reason(update) if state == FAILED else None
-        if state == FAILED:
+        reply.error = _failure_reason(update) if state == MessageStatus.FAILED else None
+        if state == MessageStatus.FAILED:
             _await_reply_again(reply.chat_id)
         applied += 1
     db.session.flush()
@@ -136,10 +136,11 @@ def _await_reply_again(chat_id: int) -> None:
     """A failed reply is no answer: the open chat awaits one again, unless another reply
     sent since the lead's last message is still standing."""
     chat = db.session.get(Chat, chat_id)
-    if chat is None or chat.status != OPEN or chat.awaiting_reply:
+    if chat is None or chat.status != ChatStatus.OPEN or chat.awaiting_reply:
         return
     answered = db.session.scalar(select(exists().where(
-        Message.chat_id == chat.id, Message.direction == OUTBOUND, Message.status != FAILED,
+        Message.chat_id == chat.id, Message.direction == Direction.OUTBOUND,
+        Message.status != MessageStatus.FAILED,
         Message.sent_at >= chat.last_inbound_at)))
     if not answered:
         chat.awaiting_reply = True

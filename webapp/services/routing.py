@@ -10,16 +10,14 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 
 from ..db import lock_leads, lock_routing, serializes_all_writes
+from ..domain.codes import ChatStatus
+from ..domain.limits import LEAD_NAME_LENGTH, PREVIEW_LENGTH
 from ..domain.routing import Decision, Rules, is_continuation, offline_transfer, route_new_chat
 from ..domain.window import is_open, latest_inbound, window_end
 from ..extensions import db
 from ..models import Chat, Lead, RoutingDecision, User, group_members
-from ..models.chats import EXPIRED, OPEN
 from .assignment import (active_pre_seller, load_people, locked_chat, mark_assigned,
                          online_now, reassign, routing_rules)
-
-PREVIEW_LENGTH = 200
-NAME_LENGTH = 200
 
 
 class RoutingError(ValueError):
@@ -58,14 +56,14 @@ def route_inbound(*, wa_id: str | None, user_id: str | None, name: str, message_
     if lead is not None:
         lead, chat = _find_lead(wa_id, user_id)
     if lead is None:
-        lead = Lead(wa_id=wa_id, user_id=user_id, name=(name or "")[:NAME_LENGTH],
+        lead = Lead(wa_id=wa_id, user_id=user_id, name=(name or "")[:LEAD_NAME_LENGTH],
                     created_at=now)
         db.session.add(lead)
     _rename(lead, name)
     if chat is not None and not is_continuation(True, chat.window_expires_at, now):
         # The window passed and the expiry job has not run yet: expire it now, so the
         # message opens a new chat (and a new window) as the lead would expect.
-        chat.status, chat.version = EXPIRED, chat.version + 1
+        chat.status, chat.version = ChatStatus.EXPIRED, chat.version + 1
         db.session.flush()
         chat = None
     decision = None
@@ -91,7 +89,7 @@ def move_offline_chat(chat: Chat, now: datetime) -> RoutingDecision | None:
     seen_version = chat.version
     lock_routing(db.session)
     chat = locked_chat(chat.id)
-    if (chat is None or chat.version != seen_version or chat.status != OPEN
+    if (chat is None or chat.version != seen_version or chat.status != ChatStatus.OPEN
             or not is_open(chat.window_expires_at, now)):
         return None
     members = select(group_members.c.user_id).where(
@@ -119,7 +117,8 @@ def _find_lead(wa_id: str | None, user_id: str | None) -> tuple[Lead | None, Cha
     if user_id:
         known.append(Lead.user_id == user_id)
     rows = db.session.execute(
-        select(Lead, Chat).outerjoin(Chat, and_(Chat.lead_id == Lead.id, Chat.status == OPEN))
+        select(Lead, Chat)
+        .outerjoin(Chat, and_(Chat.lead_id == Lead.id, Chat.status == ChatStatus.OPEN))
         .where(or_(*known)).execution_options(populate_existing=True)).all()
     if not rows:
         return None, None
@@ -146,7 +145,7 @@ def _keeps_open_chat(chat: Chat, now: datetime) -> bool:
         return is_continuation(True, chat.window_expires_at, now)
     savepoint = db.session.begin_nested()
     chat = locked_chat(chat.id)
-    if chat is not None and chat.status == OPEN \
+    if chat is not None and chat.status == ChatStatus.OPEN \
             and is_continuation(True, chat.window_expires_at, now):
         savepoint.commit()  # releasing the savepoint keeps the row lock
         return True
@@ -156,8 +155,8 @@ def _keeps_open_chat(chat: Chat, now: datetime) -> bool:
 
 def _rename(lead: Lead, name: str) -> None:
     """Keep the lead's latest profile name; a message without one keeps the old."""
-    if name and lead.name != name[:NAME_LENGTH]:
-        lead.name = name[:NAME_LENGTH]
+    if name and lead.name != name[:LEAD_NAME_LENGTH]:
+        lead.name = name[:LEAD_NAME_LENGTH]
 
 
 def _open_chat(lead: Lead, rules: Rules, now: datetime) -> tuple[Chat, Decision]:
@@ -174,8 +173,9 @@ def _open_chat(lead: Lead, rules: Rules, now: datetime) -> tuple[Chat, Decision]
         people = load_people(now, rules, wanted)
     decision = route_new_chat(owner_id=lead.owner_id, people=people, rules=rules)
     lead.owner_id = decision.assignee_id
-    chat = Chat(lead=lead, status=OPEN, opened_at=now, assignee_id=decision.assignee_id,
-                group_id=decision.group_id, awaiting_reply=True, unread_count=0, version=1)
+    chat = Chat(lead=lead, status=ChatStatus.OPEN, opened_at=now,
+                assignee_id=decision.assignee_id, group_id=decision.group_id,
+                awaiting_reply=True, unread_count=0, version=1)
     db.session.add(chat)
     return chat, decision
 

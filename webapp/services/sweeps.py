@@ -6,13 +6,13 @@ Both are set-based and idempotent, take `now` as a parameter, and flush without 
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager, joinedload
 
-from ..domain.presence import online_cutoff
+from ..domain.codes import ChatStatus
 from ..extensions import db
 from ..models import Chat, RoutingDecision, User
-from ..models.chats import EXPIRED, OPEN
+from .accounts import presence_timeout
 from .routing import move_offline_chat
 from .settings import current_settings
 
@@ -23,39 +23,22 @@ def expire_chats(now: datetime) -> int:
     """Open chats whose response window has closed become expired: one UPDATE; the count."""
     result = db.session.execute(
         update(Chat)
-        .where(Chat.status == OPEN, Chat.window_expires_at <= now)
+        .where(Chat.status == ChatStatus.OPEN, Chat.window_expires_at <= now)
         # The version bump makes a transfer dialog opened before the expiry refuse itself.
-        .values(status=EXPIRED, version=Chat.version + 1))
+        .values(status=ChatStatus.EXPIRED, version=Chat.version + 1))
     db.session.flush()
     if result.rowcount:
         log.info("expired %d chat(s) past their response window", result.rowcount)
     return result.rowcount
 
 
-def offline_longer_than(grace: timedelta, now: datetime, presence_timeout: timedelta):
-    """SQL: the user has been offline for longer than `grace` (domain.presence.offline_since).
-
-    Signed out, a user went offline when last seen; signed in, when last seen plus the
-    presence timeout. Someone never seen, or deactivated, has been offline all along.
-    """
-    since = now - grace
-    return or_(
-        User.active.is_(False),
-        User.last_seen_at.is_(None),
-        and_(User.signed_in.is_(False), User.last_seen_at < since),
-        and_(User.signed_in.is_(True),
-             User.last_seen_at < online_cutoff(since, presence_timeout)),
-    )
-
-
 def offline_owner_chats(now: datetime) -> list[Chat]:
     """One query: open chats awaiting a reply whose assignee is offline past the grace."""
-    settings = current_settings()
-    offline = offline_longer_than(timedelta(seconds=settings.offline_grace_seconds), now,
-                                  timedelta(seconds=settings.presence_timeout_seconds))
+    grace = timedelta(seconds=current_settings().offline_grace_seconds)
+    offline = User.offline_clause(now, grace, presence_timeout())
     stmt = (select(Chat).join(User, Chat.assignee_id == User.id)
             .options(contains_eager(Chat.assignee), joinedload(Chat.lead))
-            .where(Chat.status == OPEN, Chat.awaiting_reply.is_(True),
+            .where(Chat.status == ChatStatus.OPEN, Chat.awaiting_reply.is_(True),
                    Chat.window_expires_at > now, offline)
             # The lead waiting longest is moved first, so it gets the least busy colleague.
             .order_by(Chat.last_inbound_at, Chat.id))

@@ -9,11 +9,11 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..db import lock_routing
-from ..domain.routing import MANUAL_TRANSFER, OFFLINE_TRANSFER
-from ..domain.window import is_open
+from ..domain.codes import ChatAction, ChatStatus, RoutingReason
+from ..domain.permissions import chat_refusal
 from ..extensions import db
 from ..models import Chat, RoutingDecision, User
-from ..models.chats import CLOSED, EXPIRED, OPEN
+from ..wording import moment, refusal_text
 from .assignment import locked_chat, reassign
 
 
@@ -29,13 +29,11 @@ def transfer_chat(*, chat_id: int, to_user_id: int, actor: User, expected_versio
     since (transferred, expired, closed) the transfer is refused with what happened.
     None skips that check (the chat must still be open).
     """
-    if not actor.is_manager:
-        raise TransferError("Only managers can transfer chats.")
     lock_routing(db.session)
     chat = locked_chat(chat_id)
     if chat is None:
         raise TransferError("This chat no longer exists.")
-    _check_still_open(chat, now)
+    _check_allowed(ChatAction.TRANSFER, chat, actor, now)
     if expected_version is not None and chat.version != expected_version:
         raise TransferError(_changed_since(chat, now))
     target = db.session.get(User, to_user_id)
@@ -44,7 +42,8 @@ def transfer_chat(*, chat_id: int, to_user_id: int, actor: User, expected_versio
     if target.id == chat.assignee_id:
         raise TransferError(f"This chat is already with {target.name}.")
     source = chat.assignee.name if chat.assignee else "the unassigned chats"
-    reassign(chat, target, reason=MANUAL_TRANSFER, actor=actor, note=(note or "").strip(),
+    reassign(chat, target, reason=RoutingReason.MANUAL_TRANSFER, actor=actor,
+             note=(note or "").strip(),
              detail=f"{actor.name} transferred the chat from {source} to {target.name}.",
              now=now)
     return chat
@@ -56,13 +55,8 @@ def close_chat(chat: Chat, actor: User, now: datetime) -> Chat:
     chat = locked_chat(chat.id)
     if chat is None:
         raise TransferError("This chat no longer exists.")
-    if not actor.is_manager and chat.assignee_id != actor.id:
-        raise TransferError("Only the chat's assignee or a manager can close it.")
-    if chat.status == CLOSED:
-        raise TransferError("This chat is already closed.")
-    if chat.status == EXPIRED:
-        raise TransferError("This chat has expired; it already left the active lists.")
-    chat.status, chat.closed_at = CLOSED, now
+    _check_allowed(ChatAction.CLOSE, chat, actor, now)
+    chat.status, chat.closed_at = ChatStatus.CLOSED, now
     chat.awaiting_reply = False
     chat.version += 1
     db.session.flush()
@@ -76,15 +70,11 @@ def latest_decision(chat_id: int) -> RoutingDecision | None:
         .order_by(RoutingDecision.created_at.desc(), RoutingDecision.id.desc()).limit(1))
 
 
-def _check_still_open(chat: Chat, now: datetime) -> None:
-    """Refuse a transfer of a closed chat or one whose response window has passed."""
-    if chat.status == CLOSED:
-        raise TransferError("This chat was closed; it can no longer be transferred.")
-    if chat.status != OPEN or not is_open(chat.window_expires_at, now):
-        closed_at = (f" at {_moment(chat.window_expires_at, now)}"
-                     if chat.window_expires_at else "")
-        raise TransferError(f"This chat's response window closed{closed_at}; "
-                            "it can no longer be transferred.")
+def _check_allowed(action: ChatAction, chat: Chat, actor: User, now: datetime) -> None:
+    """Refuse what the actor may not do to the chat as it is now, saying why."""
+    refusal = chat_refusal(action, chat, actor, now)
+    if refusal is not None:
+        raise TransferError(refusal_text(action, refusal, chat, now))
 
 
 def _changed_since(chat: Chat, now: datetime) -> str:
@@ -92,17 +82,12 @@ def _changed_since(chat: Chat, now: datetime) -> str:
     last = latest_decision(chat.id)
     holder = chat.assignee.name if chat.assignee else "nobody"
     moved = last is not None and last.assignee_id == chat.assignee_id
-    if moved and last.reason == MANUAL_TRANSFER:
+    if moved and last.reason == RoutingReason.MANUAL_TRANSFER:
         who = last.actor.name if last.actor else "Someone"
-        return (f"{who} transferred this chat to {holder} at {_moment(last.created_at, now)} "
+        return (f"{who} transferred this chat to {holder} at {moment(last.created_at, now)} "
                 "while your dialog was open.")
-    if moved and last.reason == OFFLINE_TRANSFER:
-        return (f"This chat was moved to {holder} at {_moment(last.created_at, now)} because "
+    if moved and last.reason == RoutingReason.OFFLINE_TRANSFER:
+        return (f"This chat was moved to {holder} at {moment(last.created_at, now)} because "
                 "its owner went offline, while your dialog was open.")
     return (f"This chat changed while your dialog was open; it is now with {holder}. "
             "Check and try again.")
-
-
-def _moment(at: datetime, now: datetime) -> str:
-    """'14:05 UTC' today, else '2026-11-23 14:05 UTC'."""
-    return f"{at:%H:%M} UTC" if at.date() == now.date() else f"{at:%Y-%m-%d %H:%M} UTC"

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Regexp
 
+from ..domain.limits import EMAIL_LENGTH, GROUP_NAME_LENGTH, PASSWORD_MIN_LENGTH, USER_NAME_LENGTH
 from ..models import PRE_SELLER, ROLES
 
 # The shape of an address, nothing more: company domains such as .test or .local are fine,
@@ -15,7 +16,7 @@ class GroupNameForm(FlaskForm):
     """A group's name, for creating or renaming it."""
 
     name = StringField("Group name", validators=[InputRequired("Give the group a name."),
-                                                 Length(max=80)])
+                                                 Length(max=GROUP_NAME_LENGTH)])
 
 
 class MemberForm(FlaskForm):
@@ -29,13 +30,15 @@ class NewUserForm(FlaskForm):
     """A new manager or pre-seller."""
 
     name = StringField("Full name", validators=[InputRequired("Enter their name."),
-                                                Length(max=120)])
+                                                Length(max=USER_NAME_LENGTH)])
     email = EmailField("E-mail", validators=[InputRequired("Enter their e-mail."),
-                                             Length(max=254), Regexp(EMAIL_SHAPE, message=(
+                                             Length(max=EMAIL_LENGTH), Regexp(EMAIL_SHAPE, message=(
                                                  "Enter a valid e-mail address."))])
     role = SelectField("Role", choices=ROLE_LABELS, default=PRE_SELLER)
     password = PasswordField("Password", validators=[
-        InputRequired("Choose a password."), Length(min=8, message="Use at least 8 characters.")])
+        InputRequired("Choose a password."),
+        Length(min=PASSWORD_MIN_LENGTH,
+               message=f"Use at least {PASSWORD_MIN_LENGTH} characters.")])
 
 
 class RoleForm(FlaskForm):

@@ -1,9 +1,8 @@
 """Reading the chat list's filters from the query string, forgivingly."""
 from werkzeug.datastructures import MultiDict
 
+from ..domain.limits import SEARCH_LENGTH
 from ..services.chat_lists import VIEWS, ChatFilter, Cursor
-
-MAX_SEARCH = 100
 
 
 def _id(value: str | None) -> int | None:
@@ -16,7 +15,7 @@ def read_filter(args: MultiDict) -> ChatFilter:
     view = args.get("view", "open")
     return ChatFilter(view=view if view in VIEWS else "open",
                       assignee_id=_id(args.get("assignee")), group_id=_id(args.get("group")),
-                      search=(args.get("q") or "").strip()[:MAX_SEARCH])
+                      search=(args.get("q") or "").strip()[:SEARCH_LENGTH])
 
 
 def read_cursor(args: MultiDict) -> Cursor | None:

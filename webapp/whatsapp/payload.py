@@ -7,12 +7,12 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from ..domain.limits import (LEAD_NAME_LENGTH, LEAD_USER_ID_LENGTH, MESSAGE_TYPE_LENGTH,
+                             WA_ID_LENGTH, WAMID_LENGTH)
 from .placeholders import describe
 
 BUSINESS_ACCOUNT = "whatsapp_business_account"
 MESSAGES_FIELD = "messages"
-# Column sizes of the identifiers we store (models.chats).
-MAX_WAMID, MAX_WA_ID, MAX_USER_ID, MAX_NAME = 255, 32, 128, 200
 # Unix seconds between 2001 and 5138: anything else is not a WhatsApp timestamp.
 MIN_TIMESTAMP, MAX_TIMESTAMP = 1_000_000_000, 99_999_999_999
 
@@ -149,38 +149,40 @@ def _sender(raw: dict, contacts: list[dict], where: str) -> tuple[str | None, st
     `contacts`). A contact counts as the sender only when one of its ids matches, or when
     it is the only one and the message names nobody.
     """
-    wa_id = _identifier(raw, "from", MAX_WA_ID, where)
-    user_id = _identifier(raw, "from_user_id", MAX_USER_ID, where)
+    wa_id = _identifier(raw, "from", WA_ID_LENGTH, where)
+    user_id = _identifier(raw, "from_user_id", LEAD_USER_ID_LENGTH, where)
     matching = [c for c in contacts if (wa_id and c.get("wa_id") == wa_id)
                 or (user_id and c.get("user_id") == user_id)]
     if not matching and not wa_id and not user_id and len(contacts) == 1:
         matching = contacts
     contact = matching[0] if matching else {}
-    wa_id = wa_id or _identifier(contact, "wa_id", MAX_WA_ID, where + ".contact")
-    user_id = user_id or _identifier(contact, "user_id", MAX_USER_ID, where + ".contact")
+    wa_id = wa_id or _identifier(contact, "wa_id", WA_ID_LENGTH, where + ".contact")
+    user_id = user_id or _identifier(contact, "user_id", LEAD_USER_ID_LENGTH,
+                                     where + ".contact")
     if not wa_id and not user_id:
         raise PayloadError(f"{where}: the message names no sender ('from' or a user_id).")
     profile = contact.get("profile") if isinstance(contact.get("profile"), dict) else {}
     name = profile.get("name") if isinstance(profile.get("name"), str) else ""
-    return wa_id, user_id, name.strip()[:MAX_NAME]
+    return wa_id, user_id, name.strip()[:LEAD_NAME_LENGTH]
 
 
 def _message(raw, contacts: list[dict], where: str) -> InboundMessage:
     """One inbound message."""
     if not isinstance(raw, dict):
         raise PayloadError(f"{where} must be an object.")
-    wamid = _identifier(raw, "id", MAX_WAMID, where, required=True)
+    wamid = _identifier(raw, "id", WAMID_LENGTH, where, required=True)
     wa_id, user_id, name = _sender(raw, contacts, where)
     kind = raw.get("type") if isinstance(raw.get("type"), str) else "unknown"
     return InboundMessage(wamid=wamid, wa_id=wa_id, user_id=user_id, name=name,
-                          sent_at=_timestamp(raw, where), type=kind[:30], text=describe(raw))
+                          sent_at=_timestamp(raw, where), type=kind[:MESSAGE_TYPE_LENGTH],
+                          text=describe(raw))
 
 
 def _status(raw, where: str) -> StatusUpdate:
     """One delivery state of an outbound message."""
     if not isinstance(raw, dict):
         raise PayloadError(f"{where} must be an object.")
-    wamid = _identifier(raw, "id", MAX_WAMID, where, required=True)
+    wamid = _identifier(raw, "id", WAMID_LENGTH, where, required=True)
     status = raw.get("status")
     if not isinstance(status, str) or not status:
         raise PayloadError(f"{where}: 'status' must be a string.")

@@ -1,0 +1,63 @@
+"""The codes Relay stores and decides with, one StrEnum each.
+
+Each value is exactly the string the database holds, so a member compares equal to a value
+read back from a column and no data changes with them. Pages turn codes into words.
+"""
+from enum import StrEnum
+
+
+class ChatStatus(StrEnum):
+    """A chat is open until its response window passes (expired) or someone closes it."""
+
+    OPEN = "open"
+    EXPIRED = "expired"
+    CLOSED = "closed"
+
+
+class Direction(StrEnum):
+    """Who wrote a message: the lead (in) or the team (out)."""
+
+    INBOUND = "in"
+    OUTBOUND = "out"
+
+
+class MessageStatus(StrEnum):
+    """An inbound message is received; a reply moves pending → sent → delivered → read."""
+
+    RECEIVED = "received"
+    PENDING = "pending"
+    SANDBOX = "sandbox"  # recorded as sent with no access token configured
+    SENT = "sent"
+    DELIVERED = "delivered"
+    READ = "read"
+    FAILED = "failed"
+
+
+class RoutingReason(StrEnum):
+    """Why a chat went where it did, stored on each routing decision."""
+
+    OWNER = "owner"
+    DISTRIBUTION = "distribution"
+    GROUP = "group"
+    ALTERNATE = "alternate"
+    UNASSIGNED = "unassigned"
+    OFFLINE_TRANSFER = "offline_parent_transfer"
+    MANUAL_TRANSFER = "manual_transfer"
+
+
+class ChatAction(StrEnum):
+    """What a person may try to do to a chat (domain.permissions decides)."""
+
+    REPLY = "reply"
+    CLOSE = "close"
+    TRANSFER = "transfer"
+
+
+class Refusal(StrEnum):
+    """Why a chat action is refused now; the words live in `webapp.wording`."""
+
+    NOT_MANAGER = "not_manager"  # only managers transfer
+    NOT_ASSIGNEE = "not_assignee"  # a pre-seller acts on their own chats only
+    CLOSED = "closed"
+    EXPIRED = "expired"
+    WINDOW_CLOSED = "window_closed"  # still open, but its response window has passed
