@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from webapp import create_app
 from webapp.db import utcnow
+from webapp.domain.codes import Direction
 from webapp.extensions import db
 from webapp.models import Chat, Message
-from webapp.domain.codes import Direction
 
 from . import baseline, measure, report, seed
 from .databases import app_config, throwaway

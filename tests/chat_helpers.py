@@ -4,9 +4,9 @@ from datetime import timedelta
 from sqlalchemy import insert
 
 from webapp.db import utcnow
+from webapp.domain.codes import ChatStatus, Direction
 from webapp.extensions import db
 from webapp.models import Chat, Lead, Message, RoutingDecision
-from webapp.domain.codes import ChatStatus, Direction
 
 _serial = {"n": 0}
 

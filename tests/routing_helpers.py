@@ -5,9 +5,9 @@ from datetime import timedelta
 from itertools import count
 
 from webapp.db import utcnow
+from webapp.domain.codes import ChatStatus
 from webapp.extensions import db
 from webapp.models import Chat, Lead, RoutingDecision, WhatsAppSettings
-from webapp.domain.codes import ChatStatus
 from webapp.services.routing import route_inbound
 
 _numbers = count(1)

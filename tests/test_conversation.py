@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from tests.chat_helpers import add_decision, add_message, make_chat
 from webapp.db import utcnow
+from webapp.domain.codes import ChatStatus, Direction
 from webapp.extensions import db
 from webapp.models import Chat, Message
-from webapp.domain.codes import ChatStatus, Direction
 
 
 def _live_fingerprint(html: str) -> str:

@@ -6,9 +6,9 @@ import pytest
 
 from tests.chat_helpers import bulk_chats, make_chat
 from webapp.db import utcnow
+from webapp.domain.codes import ChatStatus
 from webapp.extensions import db
 from webapp.models import MANAGER
-from webapp.domain.codes import ChatStatus
 
 
 def _fingerprint(html: str) -> str:

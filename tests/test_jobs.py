@@ -13,9 +13,9 @@ import pytest
 from tests.chat_helpers import make_chat
 from webapp import jobs
 from webapp.db import utcnow
+from webapp.domain.codes import ChatStatus
 from webapp.extensions import db
 from webapp.models import Chat, JobRun
-from webapp.domain.codes import ChatStatus
 
 TTL = timedelta(minutes=3)
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 
 from tests.chat_helpers import add_decision, add_message, bulk_chats, make_chat
+from webapp.domain.codes import ChatStatus, Direction
 from webapp.extensions import db
 from webapp.models import MANAGER, ApiToken
-from webapp.domain.codes import ChatStatus, Direction
 
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 

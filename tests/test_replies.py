@@ -7,9 +7,9 @@ from sqlalchemy import select
 from tests.chat_helpers import make_chat
 from tests.webhook_helpers import FakeGraph
 from webapp.db import utcnow
+from webapp.domain.codes import ChatStatus, Direction
 from webapp.extensions import db
 from webapp.models import Message
-from webapp.domain.codes import ChatStatus, Direction
 from webapp.services.replies import ReplyError, send_reply
 
 

@@ -8,9 +8,9 @@ import pytest
 
 from tests.chat_helpers import bulk_chats, make_chat
 from webapp.db import utcnow
+from webapp.domain.codes import ChatStatus
 from webapp.extensions import db
 from webapp.models import MANAGER, Chat, Lead, RoutingDecision
-from webapp.domain.codes import ChatStatus
 
 
 def _leads(html: str) -> list[str]:
@@ -244,3 +244,16 @@ def test_the_list_issues_a_constant_number_of_queries(client, auth, team, count_
     assert len(_leads(html)) == min(chats, 50)
     assert page.count <= 6, page.statements
     assert search.count <= 6, search.statements
+
+
+def test_a_chat_past_its_window_offers_no_transfer_and_says_why(client, auth, team):
+    chat = make_chat(team["ana"], name="Too late", window_left=timedelta(minutes=-1))
+    live = make_chat(team["ana"], name="Still on")
+    auth.login(team["manager"])
+
+    rows = client.get("/telephony/chats").get_data(as_text=True)
+    assert f'id="transfer-{live.id}"' in rows and f'id="transfer-{chat.id}"' not in rows
+
+    dialog = client.get(f"/chats/{chat.id}/transfer?from=list").get_data(as_text=True)
+    assert "response window closed" in dialog and "can no longer be transferred" in dialog
+    assert 'name="version"' not in dialog and ">Transfer</button>" not in dialog

@@ -10,9 +10,9 @@ from tests.chat_helpers import add_message, make_chat
 from tests.conftest import FIXTURES
 from tests.webhook_helpers import (URL, batch, message_payload, post_signed, signed_headers,
                                    status_payload, text_payload)
+from webapp.domain.codes import Direction
 from webapp.extensions import db
 from webapp.models import Chat, Lead, Message, WebhookEvent
-from webapp.domain.codes import Direction
 from webapp.services import inbound
 
 

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
 from webapp.db import utcnow
-from webapp.models import MANAGER, Chat, Lead
 from webapp.domain.codes import ChatStatus
+from webapp.models import MANAGER, Chat, Lead
 
 pytestmark = pytest.mark.e2e
 

@@ -7,7 +7,7 @@ from flask import Flask
 from ..domain.codes import MessageStatus
 from ..domain.permissions import chat_refusal
 from ..domain.window import time_left
-from ..wording import WINDOW_CLOSED_NOTICE, blocked_notice
+from ..wording import WINDOW_CLOSED_NOTICE, blocked_notice, refusal_text
 
 # Readable names for WhatsApp message types that are not plain text.
 MESSAGE_TYPES = {
@@ -146,7 +146,8 @@ def init_app(app: Flask) -> None:
                            ("message_type", message_type_label),
                            ("delivery", delivery_label), ("reason", reason_label)):
         app.add_template_filter(function, name)
-    for name, value in (("chat_refusal", chat_refusal), ("blocked_notice", blocked_notice),
+    for name, value in (("chat_refusal", chat_refusal), ("refusal_text", refusal_text),
+                        ("blocked_notice", blocked_notice),
                         ("window_closed_text", WINDOW_CLOSED_NOTICE),
                         ("window_view", window_view),
                         ("window_rerender_seconds", int(WINDOW_RERENDER.total_seconds()))):
