@@ -18,7 +18,7 @@ MESSAGE_TYPES = {
     "template": "Template", "unsupported": "Unsupported message", "unknown": "Unknown message",
 }
 # Delivery states of outbound messages, as a person would say them.
-DELIVERY_STATES = {
+DELIVERY_STATES: dict[str, str] = {
     MessageStatus.PENDING: "Sending…", MessageStatus.SANDBOX: "Sandbox — recorded, not sent",
     MessageStatus.SENT: "Sent", MessageStatus.DELIVERED: "Delivered", MessageStatus.READ: "Read",
     MessageStatus.FAILED: "Not delivered", MessageStatus.RECEIVED: "",

@@ -19,10 +19,11 @@ from .routing import route_inbound
 
 # Delivery states only move forward. A reply that failed and is delivered after all (a late
 # or out-of-order status) counts as delivered.
-STATUS_RANK = {MessageStatus.PENDING: 0, MessageStatus.SANDBOX: 0, MessageStatus.SENT: 1,
-               MessageStatus.FAILED: 2, MessageStatus.DELIVERED: 3, MessageStatus.READ: 4}
+STATUS_RANK: dict[str, int] = {
+    MessageStatus.PENDING: 0, MessageStatus.SANDBOX: 0, MessageStatus.SENT: 1,
+    MessageStatus.FAILED: 2, MessageStatus.DELIVERED: 3, MessageStatus.READ: 4}
 # A voice message that was played has been read.
-STATUS_ALIASES = {"played": MessageStatus.READ}
+STATUS_ALIASES: dict[str, str] = {"played": MessageStatus.READ}
 ERROR_LENGTH = 2000
 
 
