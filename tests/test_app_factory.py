@@ -39,7 +39,7 @@ def test_two_apps_from_the_factory_each_have_everything_and_share_none_of_it(dat
     second = create(database_url, tmp_path / "second")
     for app in (first, second):
         assert {"utc_text", "iso_utc", "reason"} <= set(app.jinja_env.filters)
-        assert {"may_reply", "nav_items", "is_online"} <= set(app.jinja_env.globals)
+        assert {"chat_refusal", "nav_items", "is_online"} <= set(app.jinja_env.globals)
         assert {"create-user", "run-jobs", "sweep", "simulate-inbound"} <= \
             set(app.cli.list_commands(None))
         with app.test_request_context("/inbox"):
