@@ -5,7 +5,6 @@ cutoffs below, so both sides compare the same instants.
 """
 from datetime import datetime, timedelta
 
-DEFAULT_PRESENCE_TIMEOUT = timedelta(seconds=90)
 # Signed-in requests refresh last-seen at most this often, to keep writes rare.
 LAST_SEEN_WRITE_INTERVAL = timedelta(seconds=15)
 
@@ -16,7 +15,7 @@ def online_cutoff(now: datetime, timeout: timedelta) -> datetime:
 
 
 def is_online(signed_in: bool, last_seen_at: datetime | None, now: datetime,
-              timeout: timedelta = DEFAULT_PRESENCE_TIMEOUT, *, active: bool = True) -> bool:
+              timeout: timedelta, *, active: bool = True) -> bool:
     """Online = an active user, signed in and seen within the presence timeout."""
     return bool(active and signed_in and last_seen_at is not None
                 and last_seen_at >= online_cutoff(now, timeout))
