@@ -19,7 +19,10 @@ class WebhookEvent(db.Model):
     body: Mapped[bytes] = mapped_column(LargeBinary)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Why processing failed (the whole delivery, or the items kept for reprocessing).
     error: Mapped[str | None] = mapped_column(Text)
+    # The messages and statuses refused alone (wrong shape, impossible time), one a line.
+    refused: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..db import utcnow
 from ..extensions import db
+from ..logsafe import describe_error, safe_exc_info
 from ..models import WebhookEvent
 from ..services import inbound
 from ..whatsapp.payload import PayloadError
@@ -26,8 +27,8 @@ class Outcome:
 
     @property
     def ok(self) -> bool:
-        """True when the delivery was processed."""
-        return self.result is not None
+        """True when the whole delivery was processed (refused items included)."""
+        return self.result is not None and not self.failure
 
 
 def store(body: bytes) -> int:
@@ -40,20 +41,26 @@ def store(body: bytes) -> int:
 def handle(event_id: int, body: bytes | None = None) -> Outcome:
     """Process a stored delivery and commit; on failure, keep the reason on the event.
 
-    The view passes the body it just stored; reprocessing reads it back.
+    The view passes the body it just stored; reprocessing reads it back. Items that failed
+    alone are committed with the rest and named on the event, which stays to be retried.
     """
     if body is None:
         body = db.session.get(WebhookEvent, event_id).body
     try:
         result = inbound.process_event(event_id, body, utcnow())
         db.session.commit()
-        return Outcome(event_id, result=result)
     except PayloadError as error:
         outcome = Outcome(event_id, bad_payload=str(error))
         log.warning("webhook event %s is not a Cloud API delivery: %s", event_id, error)
     except Exception as error:  # noqa: BLE001 - whatever broke, the event keeps the reason
-        outcome = Outcome(event_id, failure=f"{type(error).__name__}: {error}")
-        log.exception("processing webhook event %s failed", event_id)
+        outcome = Outcome(event_id, failure=describe_error(error))
+        log.error("processing webhook event %s failed", event_id,
+                  exc_info=safe_exc_info(error))
+    else:
+        if result.failed:
+            log.warning("webhook event %s: %d item(s) failed and wait for reprocess-events",
+                        event_id, len(result.failed))
+        return Outcome(event_id, result=result, failure="; ".join(result.failed))
     db.session.rollback()
     inbound.record_failure(event_id, outcome.bad_payload or outcome.failure, utcnow())
     db.session.commit()

@@ -5,6 +5,8 @@ import logging
 from flask import current_app, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..extensions import db
+from ..logsafe import describe_error
 from ..whatsapp.signature import SIGNATURE_HEADER, is_valid
 from . import bp, handling
 
@@ -39,16 +41,23 @@ def receive():
         return jsonify(error=f"Missing or invalid {SIGNATURE_HEADER} signature."), 401
     try:
         event_id = handling.store(body)
-    except SQLAlchemyError:
-        log.exception("could not store a webhook delivery")
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        log.error("could not store a webhook delivery: %s", describe_error(error))
         return jsonify(error="The delivery could not be stored; please retry it."), 503
     outcome = handling.handle(event_id, body)
     if outcome.bad_payload:
         return jsonify(error=outcome.bad_payload, event=outcome.event_id), 400
-    if not outcome.ok:
+    if outcome.result is None:
         return jsonify(received=True, event=outcome.event_id, processed=False,
                        error="Processing failed; the delivery is kept and will be retried."), 200
     result = outcome.result
-    return jsonify(received=True, event=outcome.event_id, processed=True,
-                   messages=result.messages, duplicates=result.duplicates,
-                   statuses=result.statuses, ignored=list(result.ignored)), 200
+    answer = {"received": True, "event": outcome.event_id, "processed": outcome.ok,
+              "messages": result.messages, "duplicates": result.duplicates,
+              "statuses": result.statuses, "ignored": list(result.ignored)}
+    if result.refused:
+        answer["refused"] = list(result.refused)
+    if not outcome.ok:
+        answer["error"] = (f"{len(result.failed)} item(s) failed; they are kept and will be "
+                           "retried, the others were processed.")
+    return jsonify(answer), 200

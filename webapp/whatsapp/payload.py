@@ -1,9 +1,13 @@
-"""A webhook delivery parsed into typed records; a wrong shape raises PayloadError.
+"""A webhook delivery parsed into typed records.
 
+A delivery whose envelope is wrong raises PayloadError (answered 400); a message or status
+of the wrong shape is refused alone, with where and why, and the rest is kept. Text is made
+storable (NUL and lone surrogates become U+FFFD); identifiers carrying them are refused.
 Only `messages` changes matter to Relay (inbound messages and the statuses of our replies);
 every other field (account, template, quality updates, echoes...) is accepted and ignored.
 """
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -13,12 +17,26 @@ from .placeholders import describe
 
 BUSINESS_ACCOUNT = "whatsapp_business_account"
 MESSAGES_FIELD = "messages"
-# Unix seconds between 2001 and 5138: anything else is not a WhatsApp timestamp.
+# Unix seconds between 2001 and 5138: anything else is not a WhatsApp timestamp (which
+# times are believable is the domain's rule, domain.timestamps).
 MIN_TIMESTAMP, MAX_TIMESTAMP = 1_000_000_000, 99_999_999_999
+# ASCII digits only: "²³".isdigit() is true, and int() of 5,000 digits raises.
+UNIX_SECONDS = re.compile(r"[0-9]{1,12}")
+# A longer JSON integer is read as a float (every field we read then refuses it): Python
+# refuses to make an int of more than 4,300 digits, and nothing WhatsApp sends is that long.
+MAX_INTEGER_DIGITS = 40
+# What PostgreSQL's text (and UTF-8) cannot hold: NUL, and surrogates JSON may escape alone.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
 
 
 class PayloadError(ValueError):
     """The delivery is not JSON or not shaped like a Cloud API webhook; says where and why."""
+
+
+def storable(text: str) -> str:
+    """The text with every character no database can store replaced by U+FFFD."""
+    return UNSTORABLE.sub(REPLACEMENT, text)
 
 
 @dataclass(frozen=True)
@@ -32,6 +50,7 @@ class InboundMessage:
     sent_at: datetime
     type: str
     text: str
+    where: str = ""  # its place in the delivery, to name it when it is refused
 
 
 @dataclass(frozen=True)
@@ -55,28 +74,22 @@ class StatusUpdate:
 
 @dataclass(frozen=True)
 class Delivery:
-    """Everything one webhook POST carried: messages in their own time order, statuses."""
+    """Everything one webhook POST carried: messages in their own time order, statuses, and
+    the items refused alone ("<where>: <why>")."""
 
     messages: tuple[InboundMessage, ...]
     statuses: tuple[StatusUpdate, ...]
     ignored: tuple[str, ...]
+    refused: tuple[str, ...] = ()
 
 
 def parse_delivery(body: bytes) -> Delivery:
     """Parse the raw body of a webhook POST."""
-    try:
-        document = json.loads(body)
-    except UnicodeDecodeError as error:
-        raise PayloadError("The body is not UTF-8 text.") from error
-    except json.JSONDecodeError as error:
-        raise PayloadError(f"The body is not valid JSON: {error.msg} at line {error.lineno}, "
-                           f"column {error.colno}.") from error
-    if not isinstance(document, dict):
-        raise PayloadError("The body must be a JSON object with an 'entry' list.")
+    document = _document(body)
     product = document.get("object", BUSINESS_ACCOUNT)
     if product != BUSINESS_ACCOUNT:
         return Delivery((), (), (f"object {product!r}",))
-    messages, statuses, ignored = [], [], []
+    messages, statuses, ignored, refused = [], [], [], []
     for where, change in _changes(document):
         if change["field"] != MESSAGES_FIELD:
             ignored.append(change["field"])
@@ -84,11 +97,48 @@ def parse_delivery(body: bytes) -> Delivery:
         value = change["value"]
         contacts = [c for c in _list(value, "contacts", where) if isinstance(c, dict)]
         for n, raw in enumerate(_list(value, "messages", where)):
-            messages.append(_message(raw, contacts, f"{where}.messages[{n}]"))
+            _read_alone(messages, refused, _message, raw, contacts, f"{where}.messages[{n}]")
         for n, raw in enumerate(_list(value, "statuses", where)):
-            statuses.append(_status(raw, f"{where}.statuses[{n}]"))
+            _read_alone(statuses, refused, _status, raw, f"{where}.statuses[{n}]")
     messages.sort(key=lambda message: message.sent_at)  # stable: ties keep delivery order
-    return Delivery(tuple(messages), tuple(statuses), tuple(ignored))
+    return Delivery(tuple(messages), tuple(statuses), tuple(ignored), tuple(refused))
+
+
+def _document(body: bytes) -> dict:
+    """The body as a JSON object, or PayloadError saying why it is not one."""
+    try:
+        document = json.loads(body, parse_int=_integer)
+    except UnicodeDecodeError as error:
+        raise PayloadError("The body is not UTF-8 text.") from error
+    except json.JSONDecodeError as error:
+        raise PayloadError(f"The body is not valid JSON: {error.msg} at line {error.lineno}, "
+                           f"column {error.colno}.") from error
+    except RecursionError as error:
+        raise PayloadError("The body is not valid JSON: it is nested too deeply.") from error
+    if not isinstance(document, dict):
+        raise PayloadError("The body must be a JSON object with an 'entry' list.")
+    return document
+
+
+def _integer(digits: str) -> int | float:
+    """A JSON integer; an absurdly long one becomes a float rather than an error."""
+    return int(digits) if len(digits) <= MAX_INTEGER_DIGITS else float(digits)
+
+
+def _read_alone(records: list, refused: list, read, raw, *args) -> None:
+    """Read one message or status; a wrong one is refused alone, never the delivery.
+
+    Besides our own PayloadError, the shape errors Python raises on an unexpected type
+    (a string where an object belongs...) refuse the item: one odd message must not cost
+    the delivery's other messages.
+    """
+    where = args[-1]
+    try:
+        records.append(read(raw, *args))
+    except PayloadError as error:
+        refused.append(str(error))
+    except (TypeError, AttributeError, ValueError) as error:
+        refused.append(f"{where}: could not be read ({type(error).__name__}).")
 
 
 def _changes(document: dict):
@@ -128,13 +178,15 @@ def _identifier(raw: dict, key: str, limit: int, where: str, required: bool = Fa
         raise PayloadError(f"{where}: '{key}' must be a non-empty string.")
     if len(value) > limit:
         raise PayloadError(f"{where}: '{key}' is longer than {limit} characters.")
+    if UNSTORABLE.search(value):
+        raise PayloadError(f"{where}: '{key}' holds a NUL or an unpaired surrogate.")
     return value.strip()
 
 
 def _timestamp(raw: dict, where: str) -> datetime:
     """The Unix seconds WhatsApp sends as a string, as an aware UTC datetime."""
     value = raw.get("timestamp")
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and UNIX_SECONDS.fullmatch(value.strip()):
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool) \
             or not MIN_TIMESTAMP <= value <= MAX_TIMESTAMP:
@@ -163,7 +215,7 @@ def _sender(raw: dict, contacts: list[dict], where: str) -> tuple[str | None, st
         raise PayloadError(f"{where}: the message names no sender ('from' or a user_id).")
     profile = contact.get("profile") if isinstance(contact.get("profile"), dict) else {}
     name = profile.get("name") if isinstance(profile.get("name"), str) else ""
-    return wa_id, user_id, name.strip()[:LEAD_NAME_LENGTH]
+    return wa_id, user_id, storable(name.strip()[:LEAD_NAME_LENGTH])
 
 
 def _message(raw, contacts: list[dict], where: str) -> InboundMessage:
@@ -174,8 +226,9 @@ def _message(raw, contacts: list[dict], where: str) -> InboundMessage:
     wa_id, user_id, name = _sender(raw, contacts, where)
     kind = raw.get("type") if isinstance(raw.get("type"), str) else "unknown"
     return InboundMessage(wamid=wamid, wa_id=wa_id, user_id=user_id, name=name,
-                          sent_at=_timestamp(raw, where), type=kind[:MESSAGE_TYPE_LENGTH],
-                          text=describe(raw))
+                          sent_at=_timestamp(raw, where),
+                          type=storable(kind[:MESSAGE_TYPE_LENGTH]),
+                          text=storable(describe(raw)), where=where)
 
 
 def _status(raw, where: str) -> StatusUpdate:
@@ -198,4 +251,5 @@ def error_from_json(raw: dict) -> DeliveryError:
     details = data.get("details") if isinstance(data.get("details"), str) else ""
     title = raw.get("title") or raw.get("message") or ""
     return DeliveryError(code=code if isinstance(code, int) else None,
-                         title=title if isinstance(title, str) else "", details=details)
+                         title=storable(title) if isinstance(title, str) else "",
+                         details=storable(details))

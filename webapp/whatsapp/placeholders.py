@@ -11,6 +11,13 @@ def _text(value) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _scalar(value) -> str:
+    """A string or a number as text; '' for anything else (objects, lists, booleans)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return _text(value)
+
+
 def _with(label: str, extra: str) -> str:
     """`[label] extra`, or just `[label]`."""
     return f"[{label}] {extra}".rstrip()
@@ -41,9 +48,14 @@ def _location(part: dict) -> str:
     return _with("Location", words)
 
 
+def _card_name(card: dict) -> str:
+    """A contact card's name: WhatsApp's object, or a plain string as some clients send."""
+    name = card.get("name")
+    return _text(name.get("formatted_name") if isinstance(name, dict) else name)
+
+
 def _contacts(cards: list) -> str:
-    names = [_text((card.get("name") or {}).get("formatted_name"))
-             for card in cards if isinstance(card, dict)]
+    names = [_card_name(card) for card in cards if isinstance(card, dict)]
     return _with("Contact card" if len(cards) == 1 else "Contact cards",
                  ", ".join(name for name in names if name))
 
@@ -73,9 +85,16 @@ def _reaction(part: dict) -> str:
     return f"[Reacted {emoji}]" if emoji else "[Removed a reaction]"
 
 
+def _product(item: dict) -> str:
+    """'2 × SKU1': an ordered product's quantity and id."""
+    quantity, product = item.get("quantity"), item.get("product_retailer_id")
+    return f"{_scalar(quantity) or '1'} × {_scalar(product) or 'item'}"
+
+
 def _order(part: dict) -> str:
-    items = [f"{item.get('quantity', 1)} × {item.get('product_retailer_id', 'item')}"
-             for item in part.get("product_items") or [] if isinstance(item, dict)]
+    listed = part.get("product_items")
+    items = [_product(item) for item in (listed if isinstance(listed, list) else [])
+             if isinstance(item, dict)]
     return _with("Order", "; ".join(w for w in (", ".join(items), _text(part.get("text"))) if w))
 
 
@@ -83,12 +102,17 @@ def _system(part: dict) -> str:
     return _with("System", _text(part.get("body")))
 
 
+def _error_details(error: dict) -> str:
+    """An error's details, from WhatsApp's error_data object (or a bare string)."""
+    data = error.get("error_data")
+    return _text(data.get("details") if isinstance(data, dict) else data)
+
+
 def _unsupported(message: dict) -> str:
     """WhatsApp could not pass the message on: say so, with its kind or its reason."""
     part = message.get("unsupported") if isinstance(message.get("unsupported"), dict) else {}
     errors = message.get("errors") if isinstance(message.get("errors"), list) else []
-    reasons = [_text((e.get("error_data") or {}).get("details")) or _text(e.get("title"))
-               for e in errors if isinstance(e, dict)]
+    reasons = [_error_details(e) or _text(e.get("title")) for e in errors if isinstance(e, dict)]
     kind = _text(part.get("type"))
     return _with("Unsupported message", f"(type: {kind})" if kind else " ".join(reasons))
 
