@@ -9,10 +9,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import update
 
 from tests.chat_helpers import make_chat
 from webapp import jobs
-from webapp.db import utcnow
+from webapp.db import database_clock, utcnow
 from webapp.domain.codes import ChatStatus
 from webapp.extensions import db
 from webapp.models import Chat, JobRun
@@ -38,9 +39,13 @@ def test_a_second_runner_skips_while_the_first_holds_the_lease(app):
                           keep_lease=True)
     assert (first.status, second.status) == (jobs.DONE, jobs.SKIPPED)
     assert "runner-a" in second.message
-    # The holder renews; once its lease runs out (it died), the other takes over.
+    # The holder renews; once its lease runs out (it died), the other takes over. Leases
+    # run on the database's clock, so the lease is made to have run out there.
     assert jobs.run_job("expire-chats", now + timedelta(seconds=60), "runner-a", ttl=TTL,
                         keep_lease=True).status == jobs.DONE
+    db.session.execute(update(JobRun).values(
+        locked_until=database_clock(db.session, -timedelta(seconds=1))))
+    db.session.commit()
     later = now + timedelta(seconds=60) + TTL + timedelta(seconds=1)
     assert jobs.run_job("expire-chats", later, "runner-b", ttl=TTL,
                         keep_lease=True).status == jobs.DONE

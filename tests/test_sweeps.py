@@ -117,13 +117,12 @@ def test_expiry_is_one_statement_and_idempotent(app, make_user, count_queries):
     ana = make_user()
     due = [make_chat(ana, window_left=timedelta(minutes=-1)) for _ in range(3)]
     fresh = make_chat(ana, window_left=timedelta(hours=1))
-    now = utcnow()
     with count_queries() as queries:
-        assert expire_chats(now) == 3
+        assert expire_chats() == 3
     sql = [s for s in queries.statements if not s.startswith("BEGIN")]  # SQLite's BEGIN
     assert len(sql) == 1 and sql[0].startswith("UPDATE chats"), sql
     db.session.commit()
-    assert expire_chats(now) == 0
+    assert expire_chats() == 0
     db.session.commit()
     statuses = dict(db.session.execute(select(Chat.id, Chat.status)).all())
     assert [statuses[chat.id] for chat in due] == [ChatStatus.EXPIRED] * 3
@@ -137,7 +136,7 @@ def test_an_expired_chat_leaves_the_inbox_and_the_active_list_and_is_read_only(
         app, client, auth, make_user, manager):
     ana = make_user(name="Ana Seller", email="ana@sweep.test")
     chat = make_chat(ana, name="Late Lead", window_left=timedelta(minutes=-1))
-    expire_chats(utcnow())
+    expire_chats()
     db.session.commit()
 
     auth.login(ana)

@@ -6,15 +6,19 @@ from pathlib import Path
 
 from flask import Flask
 
+from .db import engine_options
+
 # Environment variables read by name (SPEC, "Running it"), plus a few operational knobs.
 ENV_KEYS = (
     "DATABASE_URL", "SECRET_KEY", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN",
     "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_API_BASE_URL",
     "SCHEDULER_ENABLED", "SESSION_COOKIE_SECURE", "RATELIMIT_STORAGE_URI", "RELAY_URL",
-    "JOBS_INTERVAL_SECONDS",
+    "JOBS_INTERVAL_SECONDS", "DATABASE_CONNECT_TIMEOUT", "DATABASE_STATEMENT_TIMEOUT",
+    "DATABASE_POOL_TIMEOUT",
 )
 BOOL_KEYS = {"SCHEDULER_ENABLED", "SESSION_COOKIE_SECURE"}
-INT_KEYS = {"JOBS_INTERVAL_SECONDS"}
+INT_KEYS = {"JOBS_INTERVAL_SECONDS", "DATABASE_CONNECT_TIMEOUT", "DATABASE_STATEMENT_TIMEOUT",
+            "DATABASE_POOL_TIMEOUT"}
 # Secrets that must never have a fixed default: generated once into instance/.
 GENERATED_SECRETS = ("SECRET_KEY", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN")
 SECRETS_FILE = "secrets.json"
@@ -42,6 +46,10 @@ def defaults(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": "5 per minute",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Seconds. A database that stops answering costs a request this long, not forever.
+        "DATABASE_CONNECT_TIMEOUT": 5,
+        "DATABASE_STATEMENT_TIMEOUT": 15,  # 0: no limit
+        "DATABASE_POOL_TIMEOUT": 10,
     }
 
 
@@ -108,5 +116,10 @@ def configure(app: Flask, test_config: dict | None) -> None:
             app.config[key] = generated[key]
     secure_cookies(app)
     csrf_lifetime(app)
-    app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app.config["DATABASE_URL"])
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri = database_uri(app.config["DATABASE_URL"])
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **engine_options(uri, connect_timeout=app.config["DATABASE_CONNECT_TIMEOUT"],
+                         statement_timeout=app.config["DATABASE_STATEMENT_TIMEOUT"],
+                         pool_timeout=app.config["DATABASE_POOL_TIMEOUT"]),
+        **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     app.config["SANDBOX"] = not app.config.get("WHATSAPP_ACCESS_TOKEN")

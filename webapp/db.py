@@ -1,9 +1,10 @@
-"""Database plumbing: UTC timestamps, SQLite pragmas and write serialization."""
+"""Database plumbing: UTC timestamps, the database's clock, timeouts, SQLite pragmas and
+write serialization."""
 import zlib
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import DateTime, event, text
+from sqlalchemy import DateTime, event, func, text, type_coerce
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
@@ -39,6 +40,47 @@ class UTCDateTime(TypeDecorator):
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
     return datetime.now(timezone.utc)
+
+
+def database_clock(session: Session, ahead: timedelta = timedelta(0)):
+    """SQL for the database's current time plus `ahead`, as UTCDateTime stores it.
+
+    Leases and expiry compare against this rather than the Python clock, so one host whose
+    clock drifted cannot take a live lease or expire a chat early. PostgreSQL: the
+    transaction's start time in UTC. SQLite: the host's clock read by SQLite, written like
+    UTCDateTime writes (microseconds; SQLite gives milliseconds) so the text compares right.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        clock = func.timezone("UTC", func.now())
+        return type_coerce(clock + ahead if ahead else clock, UTCDateTime())
+    return type_coerce(func.strftime("%Y-%m-%d %H:%M:%f000", "now",
+                                     f"{ahead.total_seconds():+.3f} seconds"), UTCDateTime())
+
+
+def engine_options(uri: str, *, connect_timeout: int, statement_timeout: int,
+                   lock_timeout: int = 0, pool_timeout: int | None = None) -> dict:
+    """Engine options that bound every wait on PostgreSQL (seconds; 0 = no statement
+    limit) and keep statement parameters (lead data) out of error messages and logs.
+
+    SQLite needs none: it is a file on this host, and its busy timeout (setup_sqlite)
+    bounds the wait for its write lock.
+    """
+    options = {"hide_parameters": True}
+    if uri.startswith("postgresql"):
+        server_limits = f"-c statement_timeout={statement_timeout * 1000}"
+        if lock_timeout:
+            server_limits += f" -c lock_timeout={lock_timeout * 1000}"
+        options["connect_args"] = {"connect_timeout": connect_timeout, "options": server_limits}
+        if pool_timeout is not None:
+            options["pool_timeout"] = pool_timeout
+    return options
+
+
+def allow_statements_for(session: Session, limit: timedelta) -> None:
+    """Raise the statement timeout until the transaction ends (a background job's work
+    may take longer than a web request's)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"SET LOCAL statement_timeout = {int(limit.total_seconds() * 1000)}"))
 
 
 def setup_sqlite(engine: Engine) -> None:

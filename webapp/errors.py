@@ -2,11 +2,15 @@
 import json
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from .auth.access import wants_json
+from .extensions import db, login_manager
+from .logsafe import describe_error, safe_exc_info
 
 log = logging.getLogger(__name__)
 FORM_EXPIRED = ("The form was open too long or came from elsewhere. "
@@ -23,6 +27,20 @@ def _render(status: int, title: str, message: str):
     if _machine_client():
         return jsonify(error=message), status
     return render_template("error.html", status=status, title=title, message=message), status
+
+
+def database_unavailable(error: Exception):
+    """503 at once when the database refuses, times out or is gone, and no data logged."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:  # the connection may be gone; the pool replaces it
+        pass
+    log.error("database unavailable on %s %s: %s", request.method, request.path,
+              describe_error(error))
+    # The page must not ask the database who is signed in: render it as for a visitor.
+    g._login_user = login_manager.anonymous_user()
+    return _render(503, "Database unavailable",
+                   "Relay's database is not answering. Try again in a moment.")
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -44,8 +62,12 @@ def register_error_handlers(app: Flask) -> None:
                            "Too many attempts. Wait a minute and try again.")
         return _render(error.code or 500, error.name, error.description or error.name)
 
+    for unavailable in (OperationalError, PoolTimeout):
+        app.register_error_handler(unavailable, database_unavailable)
+
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        log.error("unhandled error on %s %s", request.method, request.path,
+                  exc_info=safe_exc_info(error))
         return _render(500, "Something went wrong",
                        "Something went wrong on our side; nothing you sent was lost.")

@@ -19,9 +19,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
+from sqlalchemy.orm import Session
 
-from .db import utcnow
+from .db import allow_statements_for, utcnow
 from .extensions import db
+from .logsafe import describe_error, safe_exc_info
 from .services import job_runs, sweeps
 
 log = logging.getLogger(__name__)
@@ -38,8 +40,9 @@ def _plural(count: int, noun: str) -> str:
 
 
 def expire_chats_job(now: datetime) -> str:
-    """Expiry sweep; says what it changed."""
-    return f"{_plural(sweeps.expire_chats(now), 'chat')} expired"
+    """Expiry sweep; says what it changed. Windows are judged by the database's clock, not
+    by the runner's `now`."""
+    return f"{_plural(sweeps.expire_chats(), 'chat')} expired"
 
 
 def offline_owners_job(now: datetime) -> str:
@@ -83,17 +86,19 @@ def run_job(name: str, now: datetime, runner: str, *, ttl: timedelta,
         return RunOutcome(name, SKIPPED, f"skipped: another runner ({holder}) holds the "
                                          f"lease until {until:%Y-%m-%d %H:%M:%S} UTC")
     db.session.commit()  # other runners must see the lease before the work starts
-    keep_until = now + ttl if keep_lease else None
+    keep_for = ttl if keep_lease else None
     try:
+        allow_statements_for(db.session, ttl)  # a run may outlast a web request, not its lease
         result = JOBS[name](now)
-        job_runs.record_success(name, runner, now, result, keep_until)
+        job_runs.record_success(name, runner, now, result, keep_for)
         db.session.commit()
     except Exception as error:  # any failure: undo this run, keep the runner alive
         db.session.rollback()
-        log.exception("job %s failed; its work was rolled back", name)
-        job_runs.record_failure(name, runner, now, error, keep_until)
+        log.error("job %s failed; its work was rolled back", name,
+                  exc_info=safe_exc_info(error))
+        job_runs.record_failure(name, runner, now, error, keep_for)
         db.session.commit()
-        return RunOutcome(name, FAILED, job_runs.describe_error(error))
+        return RunOutcome(name, FAILED, describe_error(error)[:job_runs.ERROR_LENGTH])
     log.info("job %s: %s", name, result)
     return RunOutcome(name, DONE, result)
 
@@ -128,8 +133,9 @@ def stop_runner(app: Flask, scheduler: BaseScheduler, runner: str) -> None:
             released = job_runs.release_leases(runner)
             db.session.commit()
         log.info("job runner %s stopped; released %d lease(s)", runner, released)
-    except Exception:  # the database may be gone at exit: the leases then simply expire
-        log.exception("job runner %s could not release its leases", runner)
+    except Exception as error:  # the database may be gone at exit: the leases then expire
+        log.error("job runner %s could not release its leases", runner,
+                  exc_info=safe_exc_info(error))
 
 
 def starts_in_process(app: Flask, command: click.Context | None, environ) -> bool:
@@ -162,9 +168,9 @@ def init_jobs(app: Flask) -> None:
     log.info("background jobs started in this process as %s", runner)
 
 
-def job_statuses(now: datetime) -> dict:
+def job_statuses(now: datetime, session: Session) -> dict:
     """Each job's last runs (for /healthz); overdue after LEASE_INTERVALS missed intervals."""
-    return job_runs.job_statuses(list(JOBS), now, lease_ttl(current_app))
+    return job_runs.job_statuses(list(JOBS), now, lease_ttl(current_app), session)
 
 
 @click.command("run-jobs")

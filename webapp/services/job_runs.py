@@ -5,19 +5,21 @@ run with a single conditional UPDATE, which succeeds only when the lease is free
 or already its own. The scheduler keeps renewing its lease run after run, so a second
 runner started anyway skips every run until the first one stops (it releases its leases
 on the way out) or dies (its lease expires). Works the same on SQLite and PostgreSQL: the
-UPDATE's WHERE is re-checked under the row's write lock on both.
+UPDATE's WHERE is re-checked under the row's write lock on both. Leases are timed by the
+database's clock, never a runner's: a runner whose clock runs ahead cannot take a live lease.
 """
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 
+from ..db import database_clock
 from ..extensions import db
+from ..logsafe import describe_error
 from ..models import JobRun
 
-# Stored and shown errors keep their first line only: the rest of a database error carries
-# the SQL and its parameters (lead data), which belong in the log, not in /healthz.
 ERROR_LENGTH = 300
 RESULT_LENGTH = 2000
 
@@ -30,14 +32,15 @@ def _ensure_row(name: str) -> None:
 
 
 def acquire_lease(name: str, runner: str, now: datetime, ttl: timedelta) -> bool:
-    """Take or renew the job's lease until now + ttl; False when another runner holds it."""
+    """Take or renew the job's lease for ttl (by the database's clock); False when another
+    runner holds it. `now` is the runner's own time of the run, recorded as its start."""
     _ensure_row(name)
+    free = or_(JobRun.locked_until.is_(None), JobRun.locked_until <= database_clock(db.session))
     result = db.session.execute(
         update(JobRun)
-        .where(JobRun.name == name,
-               or_(JobRun.locked_until.is_(None), JobRun.locked_until <= now,
-                   JobRun.locked_by == runner))
-        .values(locked_by=runner, locked_until=now + ttl, last_started_at=now)
+        .where(JobRun.name == name, or_(free, JobRun.locked_by == runner))
+        .values(locked_by=runner, locked_until=database_clock(db.session, ttl),
+                last_started_at=now)
         .execution_options(synchronize_session=False))
     return result.rowcount == 1
 
@@ -49,30 +52,32 @@ def lease_holder(name: str) -> tuple[str | None, datetime | None]:
     return (row.locked_by, row.locked_until) if row else (None, None)
 
 
-def _lease_values(runner: str, keep_until: datetime | None) -> dict:
-    """Keep the lease (a scheduler between runs) or hand it back (a one-off run)."""
-    if keep_until is None:
+def _lease_values(runner: str, keep_for: timedelta | None) -> dict:
+    """Keep the lease for keep_for more (a scheduler between runs) or hand it back (a
+    one-off run)."""
+    if keep_for is None:
         return {"locked_by": None, "locked_until": None}
-    return {"locked_by": runner, "locked_until": keep_until}
+    return {"locked_by": runner, "locked_until": database_clock(db.session, keep_for)}
 
 
 def record_success(name: str, runner: str, now: datetime, result: str,
-                   keep_until: datetime | None) -> None:
+                   keep_for: timedelta | None) -> None:
     """Note a successful run (in the run's own transaction, so it commits with the work)."""
     db.session.execute(
         update(JobRun).where(JobRun.name == name, JobRun.locked_by == runner)
         .values(last_success_at=now, last_result=result[:RESULT_LENGTH],
-                **_lease_values(runner, keep_until))
+                **_lease_values(runner, keep_for))
         .execution_options(synchronize_session=False))
 
 
 def record_failure(name: str, runner: str, now: datetime, error: BaseException,
-                   keep_until: datetime | None) -> None:
-    """Note a failed run; call it after rolling the run's work back."""
+                   keep_for: timedelta | None) -> None:
+    """Note a failed run, described without the data a database error quotes; call it
+    after rolling the run's work back."""
     db.session.execute(
         update(JobRun).where(JobRun.name == name, JobRun.locked_by == runner)
-        .values(last_error_at=now, last_error=describe_error(error),
-                **_lease_values(runner, keep_until))
+        .values(last_error_at=now, last_error=describe_error(error)[:ERROR_LENGTH],
+                **_lease_values(runner, keep_for))
         .execution_options(synchronize_session=False))
 
 
@@ -85,15 +90,11 @@ def release_leases(runner: str) -> int:
     return result.rowcount
 
 
-def describe_error(error: BaseException) -> str:
-    """A short, log-safe description: the exception's type and first line."""
-    first_line = (str(error).strip().splitlines() or [""])[0]
-    return f"{type(error).__name__}: {first_line}"[:ERROR_LENGTH]
-
-
-def job_statuses(names: list[str], now: datetime, overdue_after: timedelta) -> dict:
-    """Each job's last runs for /healthz, with a one-word state an operator can alert on."""
-    rows = {run.name: run for run in db.session.scalars(
+def job_statuses(names: list[str], now: datetime, overdue_after: timedelta,
+                 session: Session) -> dict:
+    """Each job's last runs for /healthz, with a one-word state an operator can alert on
+    (read through the health check's own session)."""
+    rows = {run.name: run for run in session.scalars(
         select(JobRun).where(JobRun.name.in_(names)))}
     return {name: _status(rows.get(name), now, overdue_after) for name in names}
 

@@ -1,7 +1,8 @@
 """The periodic sweeps: expire chats past their response window, move chats from offline owners.
 
-Both are set-based and idempotent, take `now` as a parameter, and flush without committing
-(the job runner or the `sweep` command commits once).
+Both are set-based and idempotent, take `now` as a parameter (expiry reads the database's
+clock instead), and flush without committing (the job runner or the `sweep` command commits
+once).
 """
 import logging
 from datetime import datetime, timedelta
@@ -9,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager, joinedload
 
+from ..db import database_clock
 from ..domain.codes import ChatStatus
 from ..extensions import db
 from ..models import Chat, RoutingDecision, User
@@ -19,11 +21,16 @@ from .settings import current_settings
 log = logging.getLogger(__name__)
 
 
-def expire_chats(now: datetime) -> int:
-    """Open chats whose response window has closed become expired: one UPDATE; the count."""
+def expire_chats() -> int:
+    """Open chats whose response window has closed become expired: one UPDATE; the count.
+
+    "Closed" is judged by the database's clock: a runner whose clock runs ahead must not
+    expire a chat that still has time left.
+    """
+    closed = Chat.window_expires_at <= database_clock(db.session)
     result = db.session.execute(
         update(Chat)
-        .where(Chat.status == ChatStatus.OPEN, Chat.window_expires_at <= now)
+        .where(Chat.status == ChatStatus.OPEN, closed)
         # The version bump makes a transfer dialog opened before the expiry refuse itself.
         .values(status=ChatStatus.EXPIRED, version=Chat.version + 1))
     db.session.flush()
