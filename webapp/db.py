@@ -62,8 +62,8 @@ def engine_options(uri: str, *, connect_timeout: int, statement_timeout: int,
     """Engine options that bound every wait on PostgreSQL (seconds; 0 = no statement
     limit) and keep statement parameters (lead data) out of error messages and logs.
 
-    SQLite needs none: it is a file on this host, and its busy timeout (setup_sqlite)
-    bounds the wait for its write lock.
+    SQLite needs no timeouts here: it is a file on this host, and its busy timeout
+    (setup_sqlite) bounds the wait for its write lock.
     """
     options = {"hide_parameters": True}
     if uri.startswith("postgresql"):
@@ -80,7 +80,8 @@ def allow_statements_for(session: Session, limit: timedelta) -> None:
     """Raise the statement timeout until the transaction ends (a background job's work
     may take longer than a web request's)."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"SET LOCAL statement_timeout = {int(limit.total_seconds() * 1000)}"))
+        milliseconds = int(limit.total_seconds() * 1000)
+        session.execute(text(f"SET LOCAL statement_timeout = {milliseconds}"))
 
 
 def setup_sqlite(engine: Engine) -> None:
