@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .chats import presenters
     from .cli import register_cli
     from .errors import register_error_handlers
+    from .health import routes as health
     from .jobs import init_jobs
     from .navigation import register_template_helpers
 
@@ -42,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     presenters.init_app(app)
     register_template_helpers(app)
     register_error_handlers(app)
+    health.init_app(app)
     register_cli(app)
     init_jobs(app)
     return app

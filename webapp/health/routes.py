@@ -1,7 +1,7 @@
 """GET /healthz: is the database answering, and when did each background job last succeed."""
 import logging
 
-from flask import current_app, jsonify
+from flask import Flask, current_app, jsonify
 from sqlalchemy import create_engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -20,16 +20,15 @@ PROBE_LOCK_TIMEOUT = 1
 PROBE_ENGINE = "relay_health_probe"
 
 
-@bp.record_once
-def _make_probe_engine(state) -> None:
-    """The check's engine: a fresh connection per check (no pooled connection to a server
-    that stopped answering), bounded by the probe's timeouts."""
-    uri = state.app.config["SQLALCHEMY_DATABASE_URI"]
+def init_app(app: Flask) -> None:
+    """Give the app the check's engine: a fresh connection per check (no pooled connection
+    to a server that stopped answering), bounded by the probe's timeouts."""
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
     options = engine_options(uri, connect_timeout=PROBE_TIMEOUT, statement_timeout=PROBE_TIMEOUT,
                              lock_timeout=PROBE_LOCK_TIMEOUT)
     if uri.startswith("sqlite"):
         options["connect_args"] = {"timeout": PROBE_TIMEOUT}  # SQLite's busy timeout
-    state.app.extensions[PROBE_ENGINE] = create_engine(uri, poolclass=NullPool, **options)
+    app.extensions[PROBE_ENGINE] = create_engine(uri, poolclass=NullPool, **options)
 
 
 @bp.get("/healthz")
