@@ -37,7 +37,7 @@ def silent_database():
         while not stop.is_set():
             try:
                 held.append((server.accept()[0], time.monotonic()))
-            except socket.timeout:
+            except TimeoutError:
                 pass
             for conn, since in held:
                 if time.monotonic() - since > SILENCE_SECONDS:

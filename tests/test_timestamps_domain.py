@@ -3,8 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from webapp.domain.timestamps import (CLOCK_SKEW, WHATSAPP_EPOCH, ImplausibleTime,
-                                      check_sent_at)
+from webapp.domain.timestamps import CLOCK_SKEW, WHATSAPP_EPOCH, ImplausibleTime, check_sent_at
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)
 
