@@ -7,9 +7,9 @@ from sqlalchemy import select
 from tests.chat_helpers import make_chat
 from webapp import jobs
 from webapp.db import utcnow
+from webapp.domain.codes import ChatStatus
 from webapp.extensions import db
 from webapp.models import Chat, JobRun
-from webapp.models.chats import EXPIRED, OPEN
 
 TTL = timedelta(minutes=3)
 HOUR = timedelta(hours=1)
@@ -38,7 +38,7 @@ def test_a_sweep_an_hour_ahead_does_not_expire_a_chat_with_30_minutes_left(
     result = runner.invoke(args=["sweep"])
     assert "expire-chats: 0 chats expired" in result.output, result.output
     db.session.expire_all()
-    assert db.session.get(Chat, chat.id).status == OPEN
+    assert db.session.get(Chat, chat.id).status == ChatStatus.OPEN
 
 
 def test_a_runner_an_hour_behind_still_expires_what_is_due(app, make_user):
@@ -47,4 +47,4 @@ def test_a_runner_an_hour_behind_still_expires_what_is_due(app, make_user):
                            keep_lease=False)
     assert outcome.message == "1 chat expired"
     db.session.expire_all()
-    assert db.session.get(Chat, due.id).status == EXPIRED
+    assert db.session.get(Chat, due.id).status == ChatStatus.EXPIRED

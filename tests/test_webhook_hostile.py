@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from tests.chat_helpers import add_message, make_chat
 from tests.webhook_helpers import (URL, batch, message_payload, post_signed, signed_headers,
                                    status_payload, text_payload)
+from webapp.domain.codes import Direction
 from webapp.extensions import db
 from webapp.models import Chat, Lead, Message, WebhookEvent
-from webapp.models.chats import OUTBOUND
 from webapp.services import inbound
 from webapp.whatsapp.simulate import fresh_wamid
 
@@ -97,7 +97,7 @@ def test_nul_in_an_identifier_refuses_that_message_alone(client, online, field):
 
 def test_nul_in_a_status_id_refuses_that_status_alone(client, online, pre_seller):
     reply = add_message(make_chat(pre_seller, awaiting_reply=False), "Our offer",
-                        direction=OUTBOUND, sender=pre_seller)
+                        direction=Direction.OUTBOUND, sender=pre_seller)
     odd = status_payload(f"{reply.wamid}{NUL}", "read")
     response = post_signed(client, batch(odd, status_payload(reply.wamid, "delivered"),
                                          good_payload()))
