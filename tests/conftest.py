@@ -20,8 +20,9 @@ from webapp.extensions import db
 from webapp.models import MANAGER, PRE_SELLER, Group, User, WhatsAppSettings
 
 PASSWORD = "correct horse battery"
-# The team's real Cloud API payloads live beside the project, not in it (their README asks
-# that they are not copied); RELAY_WHATSAPP_FIXTURES points elsewhere when needed.
+# Other projects' real Cloud API payloads, an extra set beside the project (their README asks
+# that they are not copied; our own corpus is tests/payloads/); RELAY_WHATSAPP_FIXTURES points
+# elsewhere, and RELAY_REQUIRE_SHARED_FIXTURES=1 (CI) makes their absence a failure.
 FIXTURES = Path(os.environ.get(
     "RELAY_WHATSAPP_FIXTURES",
     Path(__file__).resolve().parent.parent.parent / "shared" / "whatsapp-fixtures"))

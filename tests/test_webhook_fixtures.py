@@ -1,5 +1,11 @@
-"""Every real payload in ../shared/whatsapp-fixtures is accepted (the broken one answers 400)."""
+"""Every real payload in ../shared/whatsapp-fixtures is accepted (the broken one answers 400).
+
+An extra set written by other projects, beside the project rather than in it: a lone clone
+reports this module as not run, in one line; CI (RELAY_REQUIRE_SHARED_FIXTURES=1) fails
+without it. Our own corpus, tests/payloads/, runs everywhere.
+"""
 import json
+import os
 
 import pytest
 from sqlalchemy import func, select
@@ -10,6 +16,12 @@ from webapp.extensions import db
 from webapp.models import Message, WebhookEvent
 
 BROKEN = "textMessageStatusRead.json"  # starts with `{{`: real-world malformed JSON
+REQUIRED = os.environ.get("RELAY_REQUIRE_SHARED_FIXTURES", "") not in ("", "0")
+
+if not FIXTURES.is_dir() and not REQUIRED:
+    pytest.skip(f"not run: the shared WhatsApp fixtures (other projects' payloads) are not at "
+                f"{FIXTURES}; point RELAY_WHATSAPP_FIXTURES at them to run them",
+                allow_module_level=True)
 
 
 def fixture_bodies(fresh: bool):
@@ -35,7 +47,7 @@ ALL = list(fixture_bodies(fresh=False))
 
 
 def test_the_shared_fixtures_are_there():
-    # Without them the tests below would quietly shrink to nothing: fail instead.
+    # Required (CI) or present, the tests below must not quietly shrink to nothing.
     assert FIXTURES.is_dir(), f"the WhatsApp fixtures are missing: {FIXTURES}"
     assert len(ALL) >= 80, f"only {len(ALL)} payloads found in {FIXTURES}"
 

@@ -7,9 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.chat_helpers import add_message, make_chat
-from tests.conftest import FIXTURES
-from tests.webhook_helpers import (URL, batch, message_payload, post_signed, signed_headers,
-                                   status_payload, text_payload)
+from tests.webhook_helpers import (PAYLOADS, URL, batch, message_payload, post_signed,
+                                   signed_headers, status_payload, text_payload)
 from webapp.domain.codes import Direction
 from webapp.extensions import db
 from webapp.models import Chat, Lead, Message, WebhookEvent
@@ -156,7 +155,7 @@ def test_statuses_move_forward_only(client, reply):
 
 
 def test_a_131047_failure_marks_the_reply_failed_with_a_readable_reason(client, reply):
-    body = (FIXTURES / "whatsapp-business-java-api" / "reEngagementMessageError.json").read_bytes()
+    body = (PAYLOADS / "status_failed_window_closed.json").read_bytes()
     reply.wamid = json.loads(body)["entry"][0]["changes"][0]["value"]["statuses"][0]["id"]
     db.session.commit()
     response = post_signed(client, body)

@@ -1,16 +1,19 @@
-"""Helpers for the webhook and outbound tests: signed posts, fixture payloads with fresh ids,
-and a fake Graph API on a real socket."""
+"""Helpers for the webhook and outbound tests: signed posts, our payload corpus, fixture
+payloads with fresh ids, and a fake Graph API on a real socket."""
 import copy
 import json
 import threading
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 from webapp.whatsapp.signature import SIGNATURE_HEADER, sign
 from webapp.whatsapp.simulate import fresh_wamid, text_delivery
 
 APP_SECRET = "test-app-secret"  # conftest's WHATSAPP_APP_SECRET
 URL = "/webhooks/whatsapp"
+# The team's own corpus of Cloud API deliveries (see test_webhook_payloads.py).
+PAYLOADS = Path(__file__).resolve().parent / "payloads"
 
 
 def signed_headers(body: bytes, secret: str = APP_SECRET) -> dict:

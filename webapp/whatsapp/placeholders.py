@@ -64,20 +64,26 @@ def _button(part: dict) -> str:
     return _with("Button", _text(part.get("text")) or _text(part.get("payload")))
 
 
+def _list_reply(choice: dict) -> str:
+    described = " — ".join(w for w in (_text(choice.get("title")),
+                                         _text(choice.get("description"))) if w)
+    return _with("List choice", described)
+
+
+# Replies to our interactive messages, by their `interactive.type`.
+INTERACTIVE_REPLIES: dict[str, Callable[[dict], str]] = {
+    "list_reply": _list_reply,
+    "button_reply": lambda choice: _with("Button", _text(choice.get("title"))),
+    "nfm_reply": lambda choice: _with("Form reply", _text(choice.get("name"))),
+}
+
+
 def _interactive(part: dict) -> str:
     kind = part.get("type")
     choice = part.get(kind) if isinstance(kind, str) else None
-    if not isinstance(choice, dict):
+    if not isinstance(choice, dict) or kind not in INTERACTIVE_REPLIES:
         return "[Interactive reply]"
-    if kind == "list_reply":
-        described = " — ".join(w for w in (_text(choice.get("title")),
-                                             _text(choice.get("description"))) if w)
-        return _with("List choice", described)
-    if kind == "button_reply":
-        return _with("Button", _text(choice.get("title")))
-    if kind == "nfm_reply":
-        return _with("Form reply", _text(choice.get("name")))
-    return "[Interactive reply]"
+    return INTERACTIVE_REPLIES[kind](choice)
 
 
 def _reaction(part: dict) -> str:
@@ -153,6 +159,8 @@ DESCRIBERS: dict[str, Callable] = {
     "revoke": _revoke, "edit": _edit,
 }
 FALLBACK_LABELS = {"request_welcome": "Opened the chat", "ephemeral": "Disappearing message"}
+# Every type with a placeholder of its own; any other reads as `[<Type> message]`.
+KNOWN_TYPES = frozenset({"text", "unsupported", *DESCRIBERS, *FALLBACK_LABELS})
 
 
 def describe(message: dict) -> str:
