@@ -1,4 +1,5 @@
 # Relay — `make run` (demo app on SQLite) and `make test` (the whole suite).
+# Python 3.11 or newer (CI tests 3.11): `make PYTHON=python3.12 ...` picks another one.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,11 +7,23 @@ FLASK := $(BIN)/flask --app wsgi
 # What production installs (run, serve, jobs), and that plus the tools (test, bench).
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+# Where `make run` listens: HOST=0.0.0.0 lets a phone on the same network in.
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# How this machine reaches that server; `simulate-inbound` reads it from instance/server-url.
+LOCAL_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(if $(findstring :,$(HOST)),[$(HOST)],$(HOST)))
+LOCAL_URL := http://$(LOCAL_HOST):$(PORT)
+# The debugger runs code from the browser: only for a server that listens on this machine.
+DEBUGGER := $(if $(filter 127.0.0.1 localhost ::1,$(HOST)),,--no-debugger)
 
-.PHONY: run test test-fast e2e bench serve jobs clean
+.PHONY: run test test-fast e2e bench serve jobs reset clean
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "Relay needs Python 3.11 or newer, and '$(PYTHON)' is missing or older." >&2; \
+	  echo "Install Python 3.11, or name another: make PYTHON=python3.12 $(MAKECMDGOALS)" >&2; \
+	  exit 1; }
+	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): requirements.txt | $(BIN)/python
 	$(BIN)/pip install -q --upgrade pip
@@ -22,10 +35,12 @@ $(DEV_STAMP): requirements-dev.txt $(STAMP)
 	touch $(DEV_STAMP)
 
 ## run: migrate the embedded SQLite database, seed the demo team once, serve with the jobs
+## on HOST:PORT (127.0.0.1:5000); Ctrl-C stops it
 run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	SCHEDULER_ENABLED=$${SCHEDULER_ENABLED:-1} $(FLASK) run --debug --host 127.0.0.1 --port 5000
+	@echo "$(LOCAL_URL)" > instance/server-url
+	SCHEDULER_ENABLED=$${SCHEDULER_ENABLED:-1} $(FLASK) run --debug $(DEBUGGER) --host $(HOST) --port $(PORT)
 
 ## test: the whole suite, browser journeys included
 test: $(DEV_STAMP)
@@ -47,6 +62,11 @@ jobs: $(STAMP)
 ## bench: the benchmark (BENCH_QUICK=1 for a short run)
 bench: $(DEV_STAMP)
 	$(BIN)/python -m bench
+
+## reset: forget the demo data (the SQLite database and the demo sign-ins in instance/;
+## secrets stay); stop `make run` first, and the next one starts afresh
+reset: $(STAMP)
+	$(FLASK) reset-demo
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from sqlalchemy.engine import make_url
 
 from .api.cli import create_api_token_command
 from .config import SECRETS_FILE
@@ -42,9 +43,31 @@ def seed_demo_command():
                f"{Path(current_app.instance_path) / SECRETS_FILE}")
 
 
+@click.command("reset-demo")
+def reset_demo_command():
+    """Forget the demo data: the embedded SQLite database and the demo sign-ins (secrets stay)."""
+    url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        raise click.ClickException("reset-demo only removes the embedded SQLite database, and "
+                                   "DATABASE_URL names another one: nothing was removed.")
+    db.engine.dispose()
+    database = Path(url.database)
+    instance = Path(current_app.instance_path)
+    doomed = [path for path in (database, database.with_name(database.name + "-wal"),
+                                database.with_name(database.name + "-shm"),
+                                instance / demo.CREDENTIALS_FILE) if path.exists()]
+    if not doomed:
+        click.echo("There is no demo data to remove.")
+    for path in doomed:
+        click.echo(f"Removing {path}")
+        path.unlink()
+    click.echo(f"Kept {instance / SECRETS_FILE}. The next `make run` makes a new database and "
+               "demo team, with new passwords.")
+
+
 def register_cli(app: Flask) -> None:
     """Attach every CLI command to the app."""
-    for command in (create_user_command, seed_demo_command, reprocess_events_command,
-                    simulate_inbound_command, create_api_token_command, run_jobs_command,
-                    sweep_command):
+    for command in (create_user_command, seed_demo_command, reset_demo_command,
+                    reprocess_events_command, simulate_inbound_command,
+                    create_api_token_command, run_jobs_command, sweep_command):
         app.cli.add_command(command)

@@ -35,7 +35,6 @@ def defaults(instance_path: str) -> dict:
         "WHATSAPP_API_TIMEOUT": (3.05, 10),
         "SCHEDULER_ENABLED": False,
         "JOBS_INTERVAL_SECONDS": 60,
-        "RELAY_URL": "http://127.0.0.1:5000",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": None,  # None: decided by secure_cookies()

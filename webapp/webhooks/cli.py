@@ -1,5 +1,6 @@
 """`reprocess-events` (retry stored deliveries) and `simulate-inbound` (a signed test message)."""
 import json
+from pathlib import Path
 
 import click
 import requests
@@ -10,6 +11,10 @@ from ..services import inbound
 from ..whatsapp.signature import SIGNATURE_HEADER, sign
 from ..whatsapp.simulate import text_delivery
 from . import handling
+
+# Written by `make run` into instance/: the address it serves on, as this machine reaches it.
+SERVER_URL_FILE = "server-url"
+DEFAULT_RELAY_URL = "http://127.0.0.1:5000"
 
 
 @click.command("reprocess-events")
@@ -39,14 +44,15 @@ def reprocess_events_command(limit):
 @click.option("--user-id", help="The lead's business-scoped user id (a hidden number).")
 @click.option("--name", required=True, help="The lead's WhatsApp profile name.")
 @click.option("--text", required=True, help="What the lead writes.")
-@click.option("--url", help="Relay's address (default: RELAY_URL, http://127.0.0.1:5000).")
+@click.option("--url", help="Relay's address (default: RELAY_URL, else where `make run` "
+                            "serves, else http://127.0.0.1:5000).")
 def simulate_inbound_command(wa_id, user_id, name, text, url):
     """Send the running app a correctly signed webhook with a text message from a lead."""
     if not wa_id and not user_id:
         raise click.UsageError("Give the lead's --wa-id (or, for a hidden number, --user-id).")
     body = json.dumps(text_delivery(wa_id=wa_id, user_id=user_id, name=name, text=text,
                                     at=utcnow())).encode()
-    target = (url or current_app.config["RELAY_URL"]).rstrip("/") + "/webhooks/whatsapp"
+    target = (url or relay_url()).rstrip("/") + "/webhooks/whatsapp"
     headers = {"Content-Type": "application/json",
                SIGNATURE_HEADER: sign(body, current_app.config["WHATSAPP_APP_SECRET"])}
     try:
@@ -58,3 +64,12 @@ def simulate_inbound_command(wa_id, user_id, name, text, url):
     click.echo(response.text.strip())
     if response.status_code >= 400:
         raise click.exceptions.Exit(1)
+
+
+def relay_url() -> str:
+    """Where the running Relay is: RELAY_URL, else where `make run` serves, else the default."""
+    if current_app.config.get("RELAY_URL"):
+        return current_app.config["RELAY_URL"]
+    noted = Path(current_app.instance_path) / SERVER_URL_FILE
+    url = noted.read_text().strip() if noted.is_file() else ""
+    return url or DEFAULT_RELAY_URL
