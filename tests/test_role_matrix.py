@@ -20,6 +20,7 @@ BY_BLUEPRINT = {
 BY_ENDPOINT = {
     "auth.login": PUBLIC, "auth.logout": PUBLIC,  # signing out when signed out is harmless
     "chats.history": MANAGERS, "chats.transfer": MANAGERS, "chats.transfer_form": MANAGERS,
+    "favicon": PUBLIC,  # the sign-in page shows it too
 }
 
 

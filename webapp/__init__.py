@@ -2,7 +2,7 @@
 import os
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app
 
 from . import config, security_headers
 from .db import setup_sqlite
@@ -46,4 +46,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     health.init_app(app)
     register_cli(app)
     init_jobs(app)
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
     return app
+
+
+def favicon():
+    """Browsers ask every site for /favicon.ico, whatever the pages link."""
+    return current_app.send_static_file("favicon.ico")
