@@ -1,12 +1,13 @@
-"""Presence: the one online rule (injected clock), its SQL twins, last-seen writes and the
-heartbeat."""
+"""Presence: the one online rule (injected clock), its SQL twins, last-seen writes, the
+heartbeat and the beacon of a closing last tab."""
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from webapp.db import utcnow
-from webapp.domain.presence import (is_online, needs_last_seen_write, offline_cutoffs,
-                                    online_cutoff)
+from webapp.domain.presence import (LEAVING_GRACE, is_online, last_seen_on_leaving,
+                                    needs_last_seen_write, offline_cutoffs, online_cutoff)
 from webapp.extensions import db
 from webapp.models import User
 from webapp.services.accounts import user_is_online
@@ -153,3 +154,46 @@ def test_offline_past_the_grace_means_not_online_grace_ago(app, make_user):
         User.offline_clause(NOW, GRACE, TIMEOUT))))
     assert found == {p.id for p in people
                      if not is_online(True, p.last_seen_at, NOW - GRACE, TIMEOUT)}
+
+
+def test_leaving_sets_last_seen_so_the_timeout_ends_after_the_grace():
+    leaving = NOW - TIMEOUT + LEAVING_GRACE
+    assert last_seen_on_leaving(NOW, NOW, TIMEOUT) == leaving
+    assert last_seen_on_leaving(None, NOW, TIMEOUT) == leaving
+    assert last_seen_on_leaving(NOW - timedelta(minutes=5), NOW, TIMEOUT) == \
+        NOW - timedelta(minutes=5)  # never seen later than they were
+    assert is_online(True, leaving, NOW + LEAVING_GRACE, TIMEOUT)
+    assert not is_online(True, leaving, NOW + LEAVING_GRACE + timedelta(seconds=1), TIMEOUT)
+
+
+def test_closing_the_last_tab_makes_offline_within_seconds_unless_seen_again(client, auth,
+                                                                             pre_seller):
+    auth.login(pre_seller)
+    assert client.post("/presence/leave").status_code == 204
+    left = utcnow()
+    db.session.refresh(pre_seller)
+    assert pre_seller.signed_in  # never signed out: another tab or page may follow
+    assert user_is_online(pre_seller, now=left)
+    assert not user_is_online(pre_seller, now=left + LEAVING_GRACE + timedelta(seconds=1))
+
+    client.get("/account")  # the page they went to: seen again, so online as before
+    db.session.refresh(pre_seller)
+    assert user_is_online(pre_seller, now=left + LEAVING_GRACE + timedelta(seconds=1))
+
+
+def test_the_beacon_needs_the_pages_csrf_token(app, client, auth, pre_seller):
+    auth.login(pre_seller)
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = client.get("/account").get_data(as_text=True)
+    script = re.search(r'<script src="/static/js/presence.js"[^>]*>', page).group(0)
+    attributes = dict(re.findall(r'data-([a-z-]+)="([^"]*)"', script))
+    assert attributes["leave-url"] == "/presence/leave"
+    assert attributes["seen-url"] == "/presence/heartbeat"
+    assert attributes["grace-seconds"] == str(int(LEAVING_GRACE.total_seconds()))
+    assert client.post("/presence/leave").status_code == 400
+    response = client.post("/presence/leave", data={"csrf_token": attributes["csrf-token"]})
+    assert response.status_code == 204
+
+
+def test_pages_before_sign_in_count_no_tabs(client):
+    assert b"presence.js" not in client.get("/login").data

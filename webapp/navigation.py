@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from .domain import limits
 from .domain.codes import ChatAction, ChatStatus, Direction, MessageStatus
+from .domain.presence import LEAVING_GRACE
 from .models import MANAGER, PRE_SELLER
 from .services.accounts import user_is_online
 
@@ -42,10 +43,12 @@ def nav_items() -> list[NavItem]:
 
 
 def register_template_helpers(app: Flask) -> None:
-    """Give every template the menu, the presence rule, the stored codes and the limits.
+    """Give every template the menu, the presence rule (and presence.js's leaving grace), the
+    stored codes and the limits.
 
     Pages compare with the codes and size their inputs by the limits, never by literals.
     """
     app.jinja_env.globals.update(nav_items=nav_items, is_online=user_is_online, limits=limits,
                                  ChatAction=ChatAction, ChatStatus=ChatStatus,
-                                 Direction=Direction, MessageStatus=MessageStatus)
+                                 Direction=Direction, MessageStatus=MessageStatus,
+                                 leaving_grace_seconds=int(LEAVING_GRACE.total_seconds()))

@@ -7,6 +7,9 @@ from datetime import datetime, timedelta
 
 # Signed-in requests refresh last-seen at most this often, to keep writes rare.
 LAST_SEEN_WRITE_INTERVAL = timedelta(seconds=15)
+# A user whose last tab closed stays online this long: going to another page of Relay closes
+# the page too, and the next one is seen within it.
+LEAVING_GRACE = timedelta(seconds=10)
 
 
 def online_cutoff(now: datetime, timeout: timedelta) -> datetime:
@@ -36,3 +39,11 @@ def offline_cutoffs(now: datetime, grace: timedelta,
 def needs_last_seen_write(last_seen_at: datetime | None, now: datetime) -> bool:
     """True when last-seen is stale enough to be worth a write."""
     return last_seen_at is None or now - last_seen_at >= LAST_SEEN_WRITE_INTERVAL
+
+
+def last_seen_on_leaving(last_seen_at: datetime | None, now: datetime,
+                         timeout: timedelta) -> datetime:
+    """The last-seen that makes a user whose last tab closed offline LEAVING_GRACE from now,
+    unless they are seen again; never later than it was."""
+    leaving = now - timeout + LEAVING_GRACE
+    return leaving if last_seen_at is None else min(last_seen_at, leaving)

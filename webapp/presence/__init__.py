@@ -1,10 +1,11 @@
-"""Presence: last-seen on every signed-in request, and the heartbeat every page keeps."""
+"""Presence: last-seen on every signed-in request, the heartbeat every page keeps, and the
+beacon a browser sends when its last Relay tab closes (static/js/presence.js)."""
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from ..db import utcnow
 from ..extensions import db
-from ..services.accounts import touch_presence
+from ..services.accounts import mark_leaving, touch_presence
 
 bp = Blueprint("presence", __name__)
 
@@ -24,3 +25,12 @@ def record_presence():
 def heartbeat():
     """The htmx heartbeat: answers with the header's own-status badge."""
     return render_template("_presence_badge.html")
+
+
+@bp.post("/presence/leave")
+@login_required
+def leave():
+    """The browser's last Relay tab closed: offline within seconds, unless seen again."""
+    mark_leaving(current_user, utcnow())
+    db.session.commit()
+    return "", 204

@@ -5,7 +5,7 @@ from sqlalchemy import func, select, update
 
 from ..db import utcnow
 from ..domain.limits import PASSWORD_MIN_LENGTH
-from ..domain.presence import is_online, needs_last_seen_write
+from ..domain.presence import is_online, last_seen_on_leaving, needs_last_seen_write
 from ..extensions import db
 from ..models import ROLES, Group, User, group_members
 from .settings import current_settings
@@ -53,6 +53,12 @@ def touch_presence(user: User, now: datetime) -> bool:
                        .values(last_seen_at=now, signed_in=True))
     user.last_seen_at, user.signed_in = now, True
     return True
+
+
+def mark_leaving(user: User, now: datetime) -> None:
+    """The user's last tab closed: offline within seconds unless seen again; still signed in."""
+    user.last_seen_at = last_seen_on_leaving(user.last_seen_at, now, presence_timeout())
+    db.session.flush()
 
 
 def presence_timeout() -> timedelta:
