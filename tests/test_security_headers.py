@@ -78,8 +78,9 @@ def test_the_webhook_answers_are_secured(client):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_static_files_are_secured_and_stay_cacheable(client):
-    response = client.get("/static/app.css")
+@pytest.mark.parametrize("path", ["/static/app.css", "/favicon.ico"])
+def test_static_files_are_secured_and_stay_cacheable(client, path):
+    response = client.get(path)
     assert response.status_code == 200
     assert_secured(response)
     assert "no-store" not in response.headers.get("Cache-Control", "")

@@ -13,6 +13,8 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "form-action 'self'",
     "frame-ancestors 'none'",
 ))
+# Endpoints that serve our own files, never lead data: the browser may keep them.
+STORABLE = {"static", "favicon"}
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Frame-Options": "DENY",
@@ -29,7 +31,7 @@ def _secure(response: Response) -> Response:
     """
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
-    if request.endpoint != "static":
+    if request.endpoint not in STORABLE:
         response.headers["Cache-Control"] = "no-store"
     return response
 
