@@ -103,7 +103,15 @@ IGNORED = ["field_account_update", "field_account_review_update",
 MALFORMED = {
     "malformed_truncated": "not valid JSON",
     "malformed_entry_not_a_list": "'entry' must be a list",
-    "malformed_message_without_sender": "names no sender",
+}
+# File → the one message refused alone (its place, why), and what was stored beside it.
+REFUSED = {
+    "refused_message_without_sender": (
+        "entry[0].changes[1].value.messages[0]", "names no sender",
+        [(JOANA, "text", "Vocês abrem sábado?")]),
+    "refused_message_from_the_far_future": (
+        "entry[0].changes[0].value.messages[1]", "is more than 5 minutes in the future",
+        [(RAFAEL, "text", "Até amanhã!")]),
 }
 # What WhatsApp's documentation lists beyond message types, each needing a payload here.
 DOCUMENTED_STATUSES = {"sent", "delivered", "read", "played", "failed"}
@@ -148,7 +156,7 @@ def count(model) -> int:
 
 
 def test_every_file_has_an_expectation_and_every_expectation_a_file():
-    expected = {*MESSAGES, *STATUSES, *IGNORED, *MALFORMED}
+    expected = {*MESSAGES, *STATUSES, *IGNORED, *MALFORMED, *REFUSED}
     assert {path.stem for path in PAYLOADS.glob("*.json")} == expected
 
 
@@ -199,6 +207,17 @@ def test_malformed_bodies_answer_400_with_a_reason_and_are_kept(client, name):
     event = db.session.scalar(select(WebhookEvent))
     assert event.body == body(name) and MALFORMED[name] in event.error
     assert count(Message) == 0
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_a_message_whatsapp_could_not_have_sent_is_refused_alone(client, name):
+    response = post_signed(client, body(name))
+    assert response.status_code == 200
+    where, why, stored = REFUSED[name]
+    [refusal] = response.json["refused"]
+    assert refusal.startswith(where) and why in refusal
+    assert db.session.scalar(select(WebhookEvent.refused)) == refusal
+    assert stored_messages() == stored
 
 
 def test_the_whole_corpus_in_one_database_stores_each_message_once(client, pre_seller):
