@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from .db import engine_options
+from .private_files import write_private_file
 
 # Environment variables read by name (SPEC, "Running it"), plus a few operational knobs.
 ENV_KEYS = (
@@ -68,9 +69,7 @@ def load_generated_secrets(instance_path: str) -> dict:
     missing = [k for k in GENERATED_SECRETS if k not in stored]
     if missing:
         stored.update({k: secrets.token_urlsafe(32) for k in missing})
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(stored, indent=2))
-        path.chmod(0o600)
+        write_private_file(path, json.dumps(stored, indent=2))
     return stored
 
 

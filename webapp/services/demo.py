@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import MANAGER, PRE_SELLER, Group, User
+from ..private_files import write_private_file
 from .accounts import create_user
 
 CREDENTIALS_FILE = "demo-credentials.txt"
@@ -34,6 +35,5 @@ def seed_demo(credentials_file: Path) -> bool:
         group = Group(name=team, members=[add(email, name, PRE_SELLER) for name, email in members])
         db.session.add(group)
     db.session.flush()
-    credentials_file.write_text("\n".join(lines) + "\n")
-    credentials_file.chmod(0o600)
+    write_private_file(credentials_file, "\n".join(lines) + "\n")
     return True
