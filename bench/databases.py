@@ -28,8 +28,7 @@ def app_config(url: str) -> dict:
     """Relay's configuration for the benchmark (no jobs, no CSRF for the test client)."""
     return {"DATABASE_URL": url, "SECRET_KEY": "bench-secret-key",
             "WHATSAPP_APP_SECRET": APP_SECRET, "WHATSAPP_VERIFY_TOKEN": "bench",
-            "WHATSAPP_ACCESS_TOKEN": "", "SCHEDULER_ENABLED": False, "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": "memory://"}
+            "WHATSAPP_ACCESS_TOKEN": "", "SCHEDULER_ENABLED": False, "WTF_CSRF_ENABLED": False}
 
 
 def migrate(url: str) -> None:

@@ -72,7 +72,6 @@ def _test_config(url: str, instance: Path) -> dict:
         "WHATSAPP_VERIFY_TOKEN": "test-verify-token",
         "WHATSAPP_ACCESS_TOKEN": "",
         "SCHEDULER_ENABLED": False,
-        "RATELIMIT_STORAGE_URI": "memory://",
         "WTF_CSRF_ENABLED": False,  # test_csrf.py turns it back on to prove it works
         "TEST_INSTANCE": str(instance),
     }
@@ -82,7 +81,7 @@ def _test_config(url: str, instance: Path) -> dict:
 TABLES_IN_DELETE_ORDER = (
     "messages", "routing_decisions", "chats", "leads", "settings_alternate_recipients",
     "settings_distribution_groups", "group_members", "api_tokens", "webhook_events",
-    "job_runs",
+    "job_runs", "user_sessions", "sign_in_failures",
 )
 
 

@@ -242,8 +242,10 @@ def test_the_list_issues_a_constant_number_of_queries(client, auth, team, count_
         client.get("/telephony/chats?view=awaiting&q=lead&group=%d" % team["north"].id)
 
     assert len(_leads(html)) == min(chats, 50)
-    assert page.count <= 6, page.statements
-    assert search.count <= 6, search.statements
+    # 6 for the page, plus the signed-in session's check every request makes (it replaced
+    # the user's load, which the test's long-lived session used to answer from memory).
+    assert page.count <= 7, page.statements
+    assert search.count <= 7, search.statements
 
 
 def test_a_chat_past_its_window_offers_no_transfer_and_says_why(client, auth, team):

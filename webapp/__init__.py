@@ -3,12 +3,26 @@ import os
 from pathlib import Path
 
 from flask import Flask, current_app
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config, security_headers
 from .db import setup_sqlite
-from .extensions import csrf, db, limiter, migrate
+from .extensions import csrf, db, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def trust_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-For/-Proto from exactly TRUSTED_PROXIES proxies, and no more.
+
+    With none (the default) the client address is the socket's; a forwarded header anyone
+    can send would otherwise let a client pick the address the sign-in throttle counts.
+    """
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies < 0:
+        raise ValueError("TRUSTED_PROXIES must be 0 or more")
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -19,13 +33,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     config.configure(app, test_config)
+    trust_proxies(app)
 
     db.init_app(app)
     with app.app_context():
         setup_sqlite(db.engine)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
-    limiter.init_app(app)
     security_headers.init_app(app)
 
     from . import models  # noqa: F401  (registers every table with the metadata)

@@ -13,13 +13,15 @@ from .private_files import write_private_file
 ENV_KEYS = (
     "DATABASE_URL", "SECRET_KEY", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN",
     "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_API_BASE_URL",
-    "SCHEDULER_ENABLED", "SESSION_COOKIE_SECURE", "RATELIMIT_STORAGE_URI", "RELAY_URL",
-    "JOBS_INTERVAL_SECONDS", "DATABASE_CONNECT_TIMEOUT", "DATABASE_STATEMENT_TIMEOUT",
-    "DATABASE_POOL_TIMEOUT",
+    "SCHEDULER_ENABLED", "SESSION_COOKIE_SECURE", "RELAY_URL", "JOBS_INTERVAL_SECONDS",
+    "DATABASE_CONNECT_TIMEOUT", "DATABASE_STATEMENT_TIMEOUT", "DATABASE_POOL_TIMEOUT",
+    "TRUSTED_PROXIES", "SESSION_LIFETIME_HOURS", "SIGN_IN_ACCOUNT_LIMIT",
+    "SIGN_IN_ADDRESS_LIMIT", "SIGN_IN_WINDOW_MINUTES",
 )
 BOOL_KEYS = {"SCHEDULER_ENABLED", "SESSION_COOKIE_SECURE"}
 INT_KEYS = {"JOBS_INTERVAL_SECONDS", "DATABASE_CONNECT_TIMEOUT", "DATABASE_STATEMENT_TIMEOUT",
-            "DATABASE_POOL_TIMEOUT"}
+            "DATABASE_POOL_TIMEOUT", "TRUSTED_PROXIES", "SESSION_LIFETIME_HOURS",
+            "SIGN_IN_ACCOUNT_LIMIT", "SIGN_IN_ADDRESS_LIMIT", "SIGN_IN_WINDOW_MINUTES"}
 # Secrets that must never have a fixed default: generated once into instance/.
 GENERATED_SECRETS = ("SECRET_KEY", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN")
 SECRETS_FILE = "secrets.json"
@@ -42,9 +44,14 @@ def defaults(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": None,
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "RATELIMIT_HEADERS_ENABLED": True,
-        "LOGIN_RATE_LIMIT": "5 per minute",
+        # A session ends this long after sign-in, whatever happens (server side).
+        "SESSION_LIFETIME_HOURS": DEFAULT_SESSION_LIFETIME_HOURS,
+        # Failed sign-ins allowed per account and per client address within the window.
+        "SIGN_IN_ACCOUNT_LIMIT": 5,
+        "SIGN_IN_ADDRESS_LIMIT": 20,
+        "SIGN_IN_WINDOW_MINUTES": 15,
+        # Reverse proxies in front of Relay whose X-Forwarded-For/-Proto are believed.
+        "TRUSTED_PROXIES": 0,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Seconds. A database that stops answering costs a request this long, not forever.
         "DATABASE_CONNECT_TIMEOUT": 5,

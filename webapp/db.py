@@ -14,6 +14,9 @@ ROUTING_LOCK_KEY = 7_311_001
 # First key of the PostgreSQL advisory locks (two-int form: its own key space) that serialize
 # the messages of one lead; the second key is a hash of the lead's WhatsApp id.
 LEAD_LOCK_SPACE = 7_311
+# Key space of the PostgreSQL advisory locks that serialize sign-in attempts on one account
+# or one client address (the second key is a hash of the throttle key).
+SIGN_IN_LOCK_SPACE = 7_312
 # Where a session remembers which lead locks its current transaction holds.
 _HELD_LEAD_LOCKS = "relay_lead_locks"
 
@@ -146,3 +149,17 @@ def lock_leads(session: Session, identities: Iterable[str | None]) -> None:
 def serializes_all_writes(session: Session) -> bool:
     """True on SQLite, where every transaction holds the single write lock from its start."""
     return session.get_bind().dialect.name == "sqlite"
+
+
+def lock_sign_in(session: Session, keys: Iterable[str]) -> None:
+    """Serialize sign-in attempts on the same account or client address until the
+    transaction ends, so that checking the throttle and counting the attempt are one step
+    across every worker and host (PostgreSQL advisory locks, sorted: no deadlocks).
+    SQLite: the transaction's write lock already serializes them.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        session.connection()
+        return
+    for key in sorted({zlib.crc32(key.encode()) - 2**31 for key in keys}):
+        session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"),
+                        {"space": SIGN_IN_LOCK_SPACE, "key": key})

@@ -57,9 +57,6 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        if error.code == 429:
-            return _render(429, "Too many attempts",
-                           "Too many attempts. Wait a minute and try again.")
         return _render(error.code or 500, error.name, error.description or error.name)
 
     for unavailable in (OperationalError, PoolTimeout):

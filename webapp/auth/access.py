@@ -1,11 +1,16 @@
 """Access rules shared by every blueprint: loading users, role checks, 401s."""
 from functools import wraps
 
-from flask import Flask, abort, jsonify, redirect, request, url_for
+from flask import Flask, abort, jsonify, redirect, request, session, url_for
 from flask_login import current_user, login_required
 
-from ..extensions import db, login_manager
+from ..db import utcnow
+from ..extensions import login_manager
 from ..models import User
+from ..services.sessions import session_user
+
+# Where the signed session cookie keeps the token of this browser's server-side session.
+SESSION_TOKEN_KEY = "relay_session"
 
 
 def init_app(app: Flask) -> None:
@@ -16,9 +21,16 @@ def init_app(app: Flask) -> None:
 
 
 def load_user(user_id: str) -> User | None:
-    """Load the signed-in user; a deactivated one is signed out on their next request."""
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    """The user of this browser's live session, or None (anonymous): a session ended by
+    signing out, deactivation, a role or password change, or its lifetime, signs nobody in.
+
+    Flask-Login's remember-me cookie (never set by Relay) comes through here too, without a
+    session token, so it cannot sign anyone in either.
+    """
+    token = session.get(SESSION_TOKEN_KEY)
+    if not token or not user_id.isdigit():
+        return None
+    return session_user(int(user_id), token, utcnow())
 
 
 def wants_json() -> bool:

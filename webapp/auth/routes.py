@@ -1,19 +1,17 @@
 """Sign in, sign out, and the home page that sends each role to its work."""
+from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import db, limiter
-from ..models import MANAGER, PRE_SELLER
-from ..services import accounts
+from ..db import utcnow
+from ..extensions import db
+from ..models import MANAGER, PRE_SELLER, User
+from ..services import accounts, sessions, sign_in_throttle
 from . import bp
+from .access import SESSION_TOKEN_KEY
 from .forms import LoginForm
-
-
-def _login_limit() -> str:
-    """The sign-in throttle, from config so tests and operators can set it."""
-    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -44,33 +42,57 @@ def account():
     return render_template("auth/account.html")
 
 
+def _login_page(form: LoginForm, status: int = 200, headers: dict | None = None):
+    """The sign-in page, with the form's errors."""
+    return render_template("auth/login.html", form=form), status, headers or {}
+
+
+def _start_session(user: User, now: datetime) -> None:
+    """Sign this browser in with a new server-side session."""
+    token = sessions.start_session(user, now)
+    login_user(user)
+    session[SESSION_TOKEN_KEY] = token
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda r: r.status_code != 303)
 def login():
     """Show the sign-in form; sign in on POST. Failed attempts are throttled."""
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
     form = LoginForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.authenticate(form.email.data, form.password.data)
-        except accounts.SignInError as error:
-            form.form_errors.append(str(error))
-        else:
-            login_user(user)
-            db.session.commit()
-            return redirect(_safe_next(request.args.get("next")) or url_for("auth.home"), 303)
-    return render_template("auth/login.html", form=form), 200
+    if not form.validate_on_submit():
+        return _login_page(form)
+    now = utcnow()
+    try:
+        sign_in_throttle.count_attempt(form.email.data, request.remote_addr, now)
+    except sign_in_throttle.SignInThrottled as refusal:
+        db.session.rollback()
+        form.form_errors.append(str(refusal))
+        return _login_page(form, 429, {"Retry-After": str(refusal.retry_after)})
+    db.session.commit()  # counted before the password is checked, so parallel tries see it
+    try:
+        user = accounts.authenticate(form.email.data, form.password.data, now)
+    except accounts.SignInError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error))
+        return _login_page(form)
+    sign_in_throttle.forget_account(form.email.data)
+    _start_session(user, now)
+    db.session.commit()
+    return redirect(_safe_next(request.args.get("next")) or url_for("auth.home"), 303)
 
 
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():
-    """GET asks to confirm; POST signs out and makes the user offline at once."""
+    """GET asks to confirm; POST ends this browser's session and makes the user offline."""
     if request.method == "GET":
         return render_template("auth/logout.html")
+    token = session.pop(SESSION_TOKEN_KEY, None)
+    if token:
+        sessions.end_session(token)
     if current_user.is_authenticated:
         accounts.mark_signed_out(current_user)
-        db.session.commit()
         logout_user()
+    db.session.commit()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"), 303)

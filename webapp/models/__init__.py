@@ -1,10 +1,12 @@
 """Typed models, one module per area; import them from here."""
 from .chats import Chat, Lead, Message, RoutingDecision
 from .events import ApiToken, JobRun, WebhookEvent
+from .security import SignInFailure, UserSession
 from .settings import Group, WhatsAppSettings, group_members
 from .users import MANAGER, PRE_SELLER, ROLES, User
 
 __all__ = [
     "ApiToken", "Chat", "Group", "JobRun", "Lead", "MANAGER", "Message", "PRE_SELLER",
-    "ROLES", "RoutingDecision", "User", "WebhookEvent", "WhatsAppSettings", "group_members",
+    "ROLES", "RoutingDecision", "SignInFailure", "User", "UserSession", "WebhookEvent",
+    "WhatsAppSettings", "group_members",
 ]

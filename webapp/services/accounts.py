@@ -8,6 +8,8 @@ from ..domain.limits import PASSWORD_MIN_LENGTH
 from ..domain.presence import is_online, last_seen_on_leaving, needs_last_seen_write
 from ..extensions import db
 from ..models import ROLES, Group, User, group_members
+from ..models.users import verify_password
+from .sessions import end_all_sessions
 from .settings import current_settings
 
 
@@ -28,10 +30,19 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+def user_by_email(email: str) -> User | None:
+    """The user with this e-mail, whatever its case and surrounding spaces."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
 def authenticate(email: str, password: str, now: datetime | None = None) -> User:
-    """Check credentials and mark the user signed in and seen."""
-    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
-    if user is None or not user.check_password(password):
+    """Check credentials and mark the user signed in and seen.
+
+    Exactly one password hash is checked whether the e-mail is known or not (see
+    verify_password), so the time taken does not tell who has an account.
+    """
+    user = user_by_email(email)
+    if not verify_password(user, password):
         raise SignInError("Wrong e-mail or password.")
     if not user.active:
         raise SignInError("This account is deactivated. Ask your manager to reactivate it.")
@@ -77,8 +88,7 @@ def create_user(email: str, name: str, role: str, password: str) -> User:
     email = normalise_email(email)
     if role not in ROLES:
         raise AccountError(f"Unknown role {role!r}.", "role")
-    if len(password or "") < PASSWORD_MIN_LENGTH:
-        raise AccountError(f"Use at least {PASSWORD_MIN_LENGTH} characters.", "password")
+    check_new_password(password)
     taken = db.session.scalar(select(func.count()).select_from(User).where(User.email == email))
     if taken:
         raise AccountError("A user with this e-mail already exists.", "email")
@@ -89,28 +99,51 @@ def create_user(email: str, name: str, role: str, password: str) -> User:
     return user
 
 
+def check_new_password(password: str) -> None:
+    """Refuse a password too weak to set."""
+    if len(password or "") < PASSWORD_MIN_LENGTH:
+        raise AccountError(f"Use at least {PASSWORD_MIN_LENGTH} characters.", "password")
+
+
 def _not_yourself(user: User, actor: User, doing: str) -> None:
     """A manager cannot lock themselves out: another manager must do it."""
     if user.id == actor.id:
         raise AccountError(f"You cannot {doing} yourself; ask another manager.")
 
 
+def _sign_out_everywhere(user: User) -> None:
+    """End every session of the user: signed out in every browser, so offline at once."""
+    end_all_sessions(user.id)
+    user.signed_in = False
+
+
 def change_role(user: User, role: str, actor: User) -> None:
-    """Make the user a manager or a pre-seller."""
+    """Make the user a manager or a pre-seller; every session of theirs ends."""
     if role not in ROLES:
         raise AccountError(f"Unknown role {role!r}.", "role")
-    if role != user.role:
-        _not_yourself(user, actor, "change the role of")
+    if role == user.role:
+        return
+    _not_yourself(user, actor, "change the role of")
     user.role = role
+    _sign_out_everywhere(user)
     db.session.flush()
 
 
 def set_active(user: User, active: bool, actor: User) -> None:
-    """Deactivate (signed out and offline at once, no new chats) or reactivate a user."""
+    """Deactivate (signed out everywhere and offline at once, no new chats) or reactivate a
+    user (who signs in afresh: old sessions stay ended)."""
     if not active:
         _not_yourself(user, actor, "deactivate")
-        user.signed_in = False
+        _sign_out_everywhere(user)
     user.active = active
+    db.session.flush()
+
+
+def change_password(user: User, password: str) -> None:
+    """Set a new password; every session of the user ends (they sign in with the new one)."""
+    check_new_password(password)
+    user.set_password(password)
+    _sign_out_everywhere(user)
     db.session.flush()
 
 
