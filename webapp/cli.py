@@ -9,7 +9,7 @@ from .api.cli import create_api_token_command
 from .config import SECRETS_FILE
 from .extensions import db
 from .jobs import run_jobs_command, sweep_command
-from .models import ROLES
+from .models import MANAGER, ROLES
 from .services import accounts, demo
 from .webhooks.cli import reprocess_events_command, simulate_inbound_command
 
@@ -27,6 +27,32 @@ def create_user_command(email, name, role, password):
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@click.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(ROLES))
+def set_role_command(email, role):
+    """Make someone a manager or a pre-seller; for recovery, a manager is also reactivated.
+
+    A team left without an active manager is given one back this way; the last active
+    manager is never demoted (make someone else a manager first).
+    """
+    user = accounts.user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No user with the e-mail {email}.")
+    reactivate = role == MANAGER and not user.active
+    if role == user.role and not reactivate:
+        click.echo(f"{user.email} is already {'an active' if user.active else 'a'} {role}.")
+        return
+    try:
+        accounts.change_role(user, role, actor=None)
+        if reactivate:
+            accounts.set_active(user, True, actor=None)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"{user.email} is now {'an active' if reactivate else 'a'} {user.role}.")
 
 
 @click.command("seed-demo")
@@ -67,7 +93,7 @@ def reset_demo_command():
 
 def register_cli(app: Flask) -> None:
     """Attach every CLI command to the app."""
-    for command in (create_user_command, seed_demo_command, reset_demo_command,
+    for command in (create_user_command, set_role_command, seed_demo_command, reset_demo_command,
                     reprocess_events_command, simulate_inbound_command,
                     create_api_token_command, run_jobs_command, sweep_command):
         app.cli.add_command(command)

@@ -7,7 +7,7 @@ from ..db import utcnow
 from ..domain.limits import PASSWORD_MIN_LENGTH
 from ..domain.presence import is_online, last_seen_on_leaving, needs_last_seen_write
 from ..extensions import db
-from ..models import ROLES, Group, User, group_members
+from ..models import MANAGER, ROLES, Group, User, group_members
 from ..models.users import verify_password
 from .sessions import end_all_sessions
 from .settings import current_settings
@@ -105,10 +105,36 @@ def check_new_password(password: str) -> None:
         raise AccountError(f"Use at least {PASSWORD_MIN_LENGTH} characters.", "password")
 
 
-def _not_yourself(user: User, actor: User, doing: str) -> None:
+def _not_yourself(user: User, actor: User | None, doing: str) -> None:
     """A manager cannot lock themselves out: another manager must do it."""
-    if user.id == actor.id:
+    if actor is not None and user.id == actor.id:
         raise AccountError(f"You cannot {doing} yourself; ask another manager.")
+
+
+def _lock_managers(user: User, actor: User | None) -> list[User]:
+    """Lock (and reload) the active managers' rows, the user's and the actor's, in id order;
+    returns the active managers.
+
+    Two managers demoting or deactivating each other at once are then decided one after the
+    other: the second sees the first's change (PostgreSQL re-reads locked rows; SQLite's
+    write transaction serializes them anyway), and a stale page changes nothing unseen.
+    """
+    involved = [user.id] + ([actor.id] if actor is not None else [])
+    locked = db.session.scalars(
+        select(User).where(((User.role == MANAGER) & User.active.is_(True))
+                           | User.id.in_(involved))
+        .order_by(User.id).with_for_update()
+        .execution_options(populate_existing=True)).all()
+    if actor is not None and not (actor.is_manager and actor.active):
+        raise AccountError("You are no longer an active manager.")
+    return [person for person in locked if person.is_manager and person.active]
+
+
+def _keep_a_manager(user: User, managers: list[User]) -> None:
+    """Refuse to leave the team without an active manager."""
+    if managers == [user]:
+        raise AccountError(f"{user.name} is the last active manager; make someone else a "
+                           f"manager first, so the team keeps a way in.")
 
 
 def _sign_out_everywhere(user: User) -> None:
@@ -117,23 +143,29 @@ def _sign_out_everywhere(user: User) -> None:
     user.signed_in = False
 
 
-def change_role(user: User, role: str, actor: User) -> None:
-    """Make the user a manager or a pre-seller; every session of theirs ends."""
+def change_role(user: User, role: str, actor: User | None) -> None:
+    """Make the user a manager or a pre-seller; every session of theirs ends.
+
+    actor is the manager doing it, or None for an operator at the command line.
+    """
     if role not in ROLES:
         raise AccountError(f"Unknown role {role!r}.", "role")
+    managers = _lock_managers(user, actor)
     if role == user.role:
         return
     _not_yourself(user, actor, "change the role of")
+    _keep_a_manager(user, managers)
     user.role = role
     _sign_out_everywhere(user)
     db.session.flush()
 
 
-def set_active(user: User, active: bool, actor: User) -> None:
+def set_active(user: User, active: bool, actor: User | None) -> None:
     """Deactivate (signed out everywhere and offline at once, no new chats) or reactivate a
     user (who signs in afresh: old sessions stay ended)."""
     if not active:
         _not_yourself(user, actor, "deactivate")
+        _keep_a_manager(user, _lock_managers(user, actor))
         _sign_out_everywhere(user)
     user.active = active
     db.session.flush()
