@@ -96,3 +96,11 @@ def test_signed_in_users_reach_only_their_roles_routes(app, client, auth, make_u
         elif access(endpoint) != PUBLIC:
             assert response.status_code not in (401, 403), where
             assert "/login" not in response.headers.get("Location", ""), where
+
+
+def test_the_api_token_pages_are_in_the_matrix_for_managers_only(app):
+    """Settings → API tokens (list and revoke) are checked above like every route."""
+    endpoints = {endpoint: method for endpoint, method, _ in calls(app)}
+    assert endpoints.get("settings.api_tokens_page") == "GET"
+    assert endpoints.get("settings.revoke_api_token") == "POST"
+    assert access("settings.revoke_api_token") == access("settings.api_tokens_page") == MANAGERS

@@ -5,7 +5,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy.engine import make_url
 
-from .api.cli import create_api_token_command
+from .api.cli import create_api_token_command, revoke_api_token_command
 from .config import SECRETS_FILE
 from .extensions import db
 from .jobs import run_jobs_command, sweep_command
@@ -95,5 +95,6 @@ def register_cli(app: Flask) -> None:
     """Attach every CLI command to the app."""
     for command in (create_user_command, set_role_command, seed_demo_command, reset_demo_command,
                     reprocess_events_command, simulate_inbound_command,
-                    create_api_token_command, run_jobs_command, sweep_command):
+                    create_api_token_command, revoke_api_token_command, run_jobs_command,
+                    sweep_command):
         app.cli.add_command(command)

@@ -16,7 +16,8 @@ MENU = (
     ("Telephony", (("Chats (WhatsApp)", "telephony.chats"),), {MANAGER}),
     ("Settings", (("WhatsApp Business", "settings.whatsapp"),
                   ("Groups", "settings.groups"),
-                  ("Users", "settings.users")), {MANAGER}),
+                  ("Users", "settings.users"),
+                  ("API tokens", "settings.api_tokens_page")), {MANAGER}),
 )
 
 

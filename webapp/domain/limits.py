@@ -17,6 +17,9 @@ EMAIL_LENGTH = 254  # the longest address SMTP carries
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 200
 GROUP_NAME_LENGTH = 80
+# An API token's name, and the first characters of it shown to tell tokens apart.
+API_TOKEN_NAME_LENGTH = 80
+API_TOKEN_PREFIX_LENGTH = 8
 # What managers type beside a transfer, and into the chat list's search.
 TRANSFER_NOTE_LENGTH = 500
 SEARCH_LENGTH = 100

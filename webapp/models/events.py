@@ -5,6 +5,7 @@ from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import UTCDateTime, utcnow
+from ..domain.limits import API_TOKEN_NAME_LENGTH, API_TOKEN_PREFIX_LENGTH
 from ..extensions import db
 from .users import User
 
@@ -27,17 +28,33 @@ class WebhookEvent(db.Model):
 
 
 class ApiToken(db.Model):
-    """A manager's bearer token for the read API, stored as a SHA-256 hash."""
+    """A manager's bearer token for the read API, stored as a SHA-256 hash.
+
+    A revoked token keeps its row (who had it, when it was last used) but never works again.
+    """
 
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(API_TOKEN_NAME_LENGTH), server_default="API token")
+    # The token's first characters, not secret: how people tell their tokens apart.
+    prefix: Mapped[str | None] = mapped_column(String(API_TOKEN_PREFIX_LENGTH))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
+
+    def state(self, now: datetime) -> str:
+        """'active', 'expired' or 'revoked'."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= now:
+            return "expired"
+        return "active"
 
 
 class JobRun(db.Model):

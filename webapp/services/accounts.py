@@ -9,6 +9,7 @@ from ..domain.presence import is_online, last_seen_on_leaving, needs_last_seen_w
 from ..extensions import db
 from ..models import MANAGER, ROLES, Group, User, group_members
 from ..models.users import verify_password
+from .api_tokens import revoke_tokens_of
 from .sessions import end_all_sessions
 from .settings import current_settings
 
@@ -143,8 +144,14 @@ def _sign_out_everywhere(user: User) -> None:
     user.signed_in = False
 
 
-def change_role(user: User, role: str, actor: User | None) -> None:
-    """Make the user a manager or a pre-seller; every session of theirs ends.
+def _end_access(user: User, now: datetime) -> None:
+    """Sign the user out everywhere and revoke their API tokens, for good."""
+    _sign_out_everywhere(user)
+    revoke_tokens_of(user.id, now)
+
+
+def change_role(user: User, role: str, actor: User | None, now: datetime | None = None) -> None:
+    """Make the user a manager or a pre-seller; their sessions and API tokens end.
 
     actor is the manager doing it, or None for an operator at the command line.
     """
@@ -156,17 +163,18 @@ def change_role(user: User, role: str, actor: User | None) -> None:
     _not_yourself(user, actor, "change the role of")
     _keep_a_manager(user, managers)
     user.role = role
-    _sign_out_everywhere(user)
+    _end_access(user, now or utcnow())
     db.session.flush()
 
 
-def set_active(user: User, active: bool, actor: User | None) -> None:
-    """Deactivate (signed out everywhere and offline at once, no new chats) or reactivate a
-    user (who signs in afresh: old sessions stay ended)."""
+def set_active(user: User, active: bool, actor: User | None,
+               now: datetime | None = None) -> None:
+    """Deactivate (signed out everywhere and offline at once, API tokens revoked, no new
+    chats) or reactivate a user (who signs in afresh: nothing old comes back)."""
     if not active:
         _not_yourself(user, actor, "deactivate")
         _keep_a_manager(user, _lock_managers(user, actor))
-        _sign_out_everywhere(user)
+        _end_access(user, now or utcnow())
     user.active = active
     db.session.flush()
 

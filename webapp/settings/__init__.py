@@ -1,6 +1,6 @@
-"""Settings: WhatsApp Business distribution, groups, users (managers only)."""
+"""Settings: WhatsApp Business distribution, groups, users, API tokens (managers only)."""
 from flask import Blueprint
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
-from . import groups, users, whatsapp  # noqa: E402,F401
+from . import groups, tokens, users, whatsapp  # noqa: E402,F401
