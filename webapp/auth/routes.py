@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..domain.inputs import has_control_characters
 from ..extensions import db, limiter
 from ..models import MANAGER, PRE_SELLER
 from ..services import accounts
@@ -17,8 +18,8 @@ def _login_limit() -> str:
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only local paths are followed after sign-in (no open redirects)."""
-    if not target:
+    """Only local paths are followed after sign-in (no open redirects, no forged headers)."""
+    if not target or has_control_characters(target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -60,7 +61,8 @@ def login():
             login_user(user)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")) or url_for("auth.home"), 303)
-    return render_template("auth/login.html", form=form), 200
+    refused = any(field.errors for field in form)  # malformed input, not wrong credentials
+    return render_template("auth/login.html", form=form), 422 if refused else 200
 
 
 @bp.route("/logout", methods=["GET", "POST"])
