@@ -12,7 +12,8 @@ from sqlalchemy.exc import OperationalError
 
 from tests.chat_helpers import add_message, make_chat
 from tests.conftest import PASSWORD
-from tests.webhook_helpers import FakeGraph, live_server
+from tests.live_server import serving
+from tests.webhook_helpers import FakeGraph
 from webapp.db import utcnow
 from webapp.domain.codes import Direction
 from webapp.extensions import db
@@ -182,7 +183,7 @@ def test_two_retries_at_once_send_once(app, pre_seller, graph):
 
     event.listen(db.engine, "before_cursor_execute", claim_slowly)
     db.session.remove()  # the test's own session holds no transaction (SQLite lock)
-    with live_server(app) as base:
+    with serving(app) as base:
         people = [requests.Session() for _ in range(2)]
         for person in people:
             person.post(base + "/login", data={"email": email,

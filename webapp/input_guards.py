@@ -12,7 +12,7 @@ CONTROL_IN_ADDRESS = ("The address contains an invisible control character (such
 class DatabaseIdConverter(IntegerConverter):
     """`<int:...>` bounded by the largest id a table can hold: beyond it the URL is a 404."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
