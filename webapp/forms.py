@@ -5,7 +5,8 @@ from wtforms.validators import StopValidation
 
 from .domain.inputs import has_control_characters, parse_id
 
-CONTROL_CHARACTER = "Remove the invisible control character (such as NUL) from this field."
+CONTROL_CHARACTER = ("Remove the invisible control character (a line break, NUL or similar) "
+                     "from this field.")
 NOT_AN_ID = "Choose one of the listed options."
 
 
