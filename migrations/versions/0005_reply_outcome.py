@@ -3,14 +3,14 @@
 A reply is now saved as pending before it is sent and its outcome recorded after: sent with
 its wamid, or failed with WhatsApp's error code (this column) and a readable reason.
 
-Revision ID: 0004_reply_outcome
-Revises: 0003
+Revision ID: 0005_reply_outcome
+Revises: 0004_webhook_refusals
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_reply_outcome"
-down_revision = "0003"
+revision = "0005_reply_outcome"
+down_revision = "0004_webhook_refusals"
 branch_labels = None
 depends_on = None
 
