@@ -50,10 +50,10 @@ test: $(DEV_STAMP)
 test-fast: $(DEV_STAMP)
 	$(BIN)/pytest -m "not e2e"
 
-## serve: production serving on DATABASE_URL (gunicorn workers; run `make jobs` beside it)
+## serve: production serving on DATABASE_URL (gunicorn.conf.py; run `make jobs` beside it)
 serve: $(STAMP)
 	$(FLASK) db upgrade
-	$(BIN)/gunicorn --workers $${WEB_CONCURRENCY:-4} --bind $${BIND:-127.0.0.1:8000} wsgi:app
+	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 ## jobs: the one background-jobs process
 jobs: $(STAMP)

@@ -1,9 +1,11 @@
 """Configuration order, generated secrets, and the account CLI commands."""
 import json
 
+import pytest
 from sqlalchemy import func, select
 
 from webapp.config import configure, database_uri
+from webapp.domain.limits import PASSWORD_MAX_LENGTH
 from webapp.extensions import db
 from webapp.models import Group, User
 
@@ -72,6 +74,18 @@ def test_create_user_command(runner):
     again = runner.invoke(args=["create-user", "new@example.com", "--name", "X",
                                 "--role", "manager", "--password", "long enough pw"])
     assert again.exit_code != 0 and "already exists" in again.output
+
+
+@pytest.mark.parametrize("name, password, refusal", [
+    ("   ", "long enough pw", "Enter their name."),
+    ("Space Pass", " " * 10, "not only spaces"),
+    ("Long Pass", "x" * (PASSWORD_MAX_LENGTH + 1), f"at most {PASSWORD_MAX_LENGTH}"),
+])
+def test_create_user_command_refuses_what_the_form_refuses(runner, name, password, refusal):
+    result = runner.invoke(args=["create-user", "odd@example.com", "--name", name,
+                                 "--role", "pre-seller", "--password", password])
+    assert result.exit_code != 0 and refusal in result.output
+    assert db.session.scalar(select(User).where(User.email == "odd@example.com")) is None
 
 
 def test_seed_demo_is_idempotent(app, runner):

@@ -54,6 +54,24 @@ def test_a_duplicate_or_empty_name_is_a_field_error(client, auth, manager, make_
     assert names() == ["North", "South"]
 
 
+def test_names_differing_only_by_width_or_invisible_characters_are_the_same(
+        client, auth, manager, make_group):
+    auth.login(manager)
+    north = make_group("North")
+    south = make_group("South")
+    for lookalike in ("Ｎｏｒｔｈ", "Nor\u200bth", "\ufeffnorth\u200d", "Ｎ\u2060ORTH"):
+        response = client.post("/settings/groups", data={"name": lookalike})
+        assert response.status_code == 422, lookalike
+        assert "Another group already has this name." in response.get_data(as_text=True)
+        renamed = client.post(f"/settings/groups/{south.id}/rename", data={"name": lookalike})
+        assert renamed.status_code == 422, lookalike
+    assert client.post(f"/settings/groups/{north.id}/rename",
+                       data={"name": "Ｎｏｒｔｈ"}).status_code == 303  # itself: fine
+    assert client.post("/settings/groups", data={"name": "Ｅａｓｔ\u200b"}).status_code == 303
+    assert names() == ["East", "North", "South"]  # stored normalized
+    assert client.post("/settings/groups", data={"name": "\u200b\u3000"}).status_code == 422
+
+
 def test_add_and_remove_members(client, auth, manager, make_user, make_group):
     auth.login(manager)
     ana, bruno = make_user(name="Ana"), make_user(name="Bruno")

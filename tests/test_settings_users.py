@@ -6,6 +6,7 @@ from sqlalchemy import insert, select
 
 from tests.conftest import PASSWORD
 from webapp.db import utcnow
+from webapp.domain.limits import PASSWORD_MAX_LENGTH
 from webapp.extensions import db
 from webapp.models import MANAGER, PRE_SELLER, User
 
@@ -48,6 +49,10 @@ def test_create_a_user_who_can_sign_in(client, auth, manager):
     ({"email": "not-an-address"}, "Enter a valid e-mail address."),
     ({"password": "short"}, "Use at least 8 characters."),
     ({"name": ""}, "Enter their name."),
+    ({"name": "   "}, "Enter their name."),
+    ({"name": "\u200b \u3000"}, "Enter their name."),  # zero-width and ideographic spaces
+    ({"password": " " * 12}, "Choose a password that is not only spaces."),
+    ({"password": "x" * (PASSWORD_MAX_LENGTH + 1)}, f"Use at most {PASSWORD_MAX_LENGTH} "),
     ({"role": "owner"}, "Not a valid choice"),
 ])
 def test_bad_input_is_a_field_error_and_keeps_what_was_typed(client, auth, manager, changes,
@@ -59,7 +64,7 @@ def test_bad_input_is_a_field_error_and_keeps_what_was_typed(client, auth, manag
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert error in page
-    if data["name"]:
+    if data["name"] == "Nina New":
         assert 'value="Nina New"' in page
     assert db.session.scalar(select(User).where(User.name == "Nina New")) is None
 
@@ -125,3 +130,21 @@ def test_the_users_page_issues_a_constant_number_of_queries(client, auth, manage
         page = client.get("/settings/users")
     assert page.status_code == 200
     assert queries.count <= 6, queries.statements
+
+
+def test_the_longest_password_a_user_can_get_is_one_they_can_sign_in_with(client, auth,
+                                                                          manager):
+    longest = "p" * PASSWORD_MAX_LENGTH
+    auth.login(manager)
+    assert client.post("/settings/users", data={
+        "name": "Lena Long", "email": "lena@example.test", "role": PRE_SELLER,
+        "password": longest}).status_code == 303
+    auth.logout()
+    assert auth.login("lena@example.test", longest).status_code == 303
+
+
+def test_names_are_stored_normalized(client, auth, manager):
+    auth.login(manager)
+    client.post("/settings/users", data={"name": "  Ｎina\u200b  Ｎew ", "role": PRE_SELLER,
+                                         "email": "nina@example.test", "password": PASSWORD})
+    assert user("nina@example.test").name == "Nina New"

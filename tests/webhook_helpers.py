@@ -83,6 +83,8 @@ class FakeGraph:
         self.answer = (200, {"messaging_product": "whatsapp",
                              "messages": [{"id": "wamid.fake-1"}]})
         self.delay = 0.0
+        self.hang_up = False  # close the connection after reading, without an answer
+        self.on_request = None  # called with each request's JSON before answering
         self._release = threading.Event()
         fake = self
 
@@ -91,8 +93,13 @@ class FakeGraph:
                 length = int(self.headers.get("Content-Length", 0))
                 fake.requests.append({"path": self.path, "headers": dict(self.headers),
                                       "json": json.loads(self.rfile.read(length) or b"null")})
+                if fake.on_request:
+                    fake.on_request(fake.requests[-1]["json"])
                 if fake.delay:
                     fake._release.wait(fake.delay)
+                if fake.hang_up:
+                    self.close_connection = True
+                    return
                 status, document = fake.answer
                 body = document if isinstance(document, bytes) else json.dumps(document).encode()
                 self.send_response(status)

@@ -49,10 +49,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .cli import register_cli
     from .errors import register_error_handlers
     from .health import routes as health
+    from .input_guards import register_input_guards
     from .jobs import init_jobs
     from .navigation import register_template_helpers
 
     access.init_app(app)
+    register_input_guards(app)  # before the blueprints: their URL rules use its converter
     register_blueprints(app)
     presenters.init_app(app)
     register_template_helpers(app)

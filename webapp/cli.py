@@ -7,6 +7,7 @@ from sqlalchemy.engine import make_url
 
 from .api.cli import create_api_token_command, revoke_api_token_command
 from .config import SECRETS_FILE
+from .domain.limits import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 from .extensions import db
 from .jobs import run_jobs_command, sweep_command
 from .models import MANAGER, ROLES
@@ -18,7 +19,8 @@ from .webhooks.cli import reprocess_events_command, simulate_inbound_command
 @click.argument("email")
 @click.option("--name", required=True, help="Full name shown to colleagues.")
 @click.option("--role", type=click.Choice(ROLES), required=True)
-@click.option("--password", required=True, help="At least 8 characters.")
+@click.option("--password", required=True,
+              help=f"{PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters.")
 def create_user_command(email, name, role, password):
     """Create a manager or pre-seller."""
     try:

@@ -22,8 +22,18 @@ def _machine_client() -> bool:
     return wants_json() or request.path.startswith(("/webhooks/", "/healthz"))
 
 
+def end_failed_transaction() -> None:
+    """Roll back what the failed request left, so the error page (the signed-in user, the
+    menu) reads the database afresh: a failed transaction would refuse every query."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError as error:  # the connection may be gone; the pool replaces it
+        log.warning("could not roll back before an error page: %s", describe_error(error))
+
+
 def _render(status: int, title: str, message: str):
-    """One error response in the form the client reads."""
+    """One error response in the form the client reads, on a clean transaction."""
+    end_failed_transaction()
     if _machine_client():
         return jsonify(error=message), status
     return render_template("error.html", status=status, title=title, message=message), status
@@ -31,10 +41,7 @@ def _render(status: int, title: str, message: str):
 
 def database_unavailable(error: Exception):
     """503 at once when the database refuses, times out or is gone, and no data logged."""
-    try:
-        db.session.rollback()
-    except SQLAlchemyError:  # the connection may be gone; the pool replaces it
-        pass
+    end_failed_transaction()
     log.error("database unavailable on %s %s: %s", request.method, request.path,
               describe_error(error))
     # The page must not ask the database who is signed in: render it as for a visitor.

@@ -3,6 +3,7 @@ from flask import abort, g, jsonify, request, url_for
 from flask_login import current_user
 
 from ..db import utcnow
+from ..domain.inputs import parse_whole_number
 from ..extensions import db
 from ..services import chat_reports, conversations
 from ..services.api_tokens import user_for_token
@@ -10,6 +11,8 @@ from . import bp
 from .serializers import chat_summary, decision, message
 
 MAX_PER_PAGE = 100
+# Far beyond any team's chats, and small enough that every page's offset is a sane number.
+MAX_PAGE = 1_000_000
 
 
 class BadQuery(Exception):
@@ -42,15 +45,15 @@ def authenticate():
     g.api_user = user
 
 
-def _number(name: str, default: int, high: int | None = None) -> int:
-    """A whole number argument within its limits."""
+def _number(name: str, default: int, high: int) -> int:
+    """A whole number argument from 1 to `high`."""
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < 1 or (high and int(raw) > high):
-        limit = f" and at most {high}" if high else ""
-        raise BadQuery(f"{name} must be a whole number of at least 1{limit}")
-    return int(raw)
+    value = parse_whole_number(raw, 1, high)
+    if value is None:
+        raise BadQuery(f"{name} must be a whole number of at least 1 and at most {high}")
+    return value
 
 
 def _read_query() -> chat_reports.ChatQuery:
@@ -63,7 +66,7 @@ def _read_query() -> chat_reports.ChatQuery:
     if unassigned and assignee:
         raise BadQuery("use either assignee or unassigned=1, not both")
     return chat_reports.ChatQuery(status=status, assignee_email=assignee, unassigned=unassigned,
-                                  page=_number("page", 1),
+                                  page=_number("page", 1, MAX_PAGE),
                                   per_page=_number("per_page", 25, MAX_PER_PAGE))
 
 
@@ -76,11 +79,12 @@ def chats():
         return _error(400, str(problem))
     rows, reasons, has_next = chat_reports.chat_page(query)
     next_page = query.page + 1 if has_next else None
-    args = {k: v for k, v in request.args.items() if k != "page"}
+    next_url = url_for("api.chats", _external=True, **query.query_args(page=next_page)) \
+        if has_next else None
     return jsonify(
         chats=[chat_summary(chat, reasons.get(chat.id)) for chat in rows],
         page=query.page, per_page=query.per_page, has_next=has_next, next_page=next_page,
-        next_url=url_for("api.chats", page=next_page, _external=True, **args) if has_next else None)
+        next_url=next_url)
 
 
 @bp.get("/chats/<int:chat_id>")

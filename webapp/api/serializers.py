@@ -33,7 +33,7 @@ def message(item: Message) -> dict:
     """One message, in or out, with its delivery state."""
     return {"id": item.id, "wamid": item.wamid, "direction": item.direction, "type": item.type,
             "body": item.body, "sent_at": iso_utc(item.sent_at), "status": item.status,
-            "error": item.error, "sender": person(item.sender)}
+            "error": item.error, "error_code": item.error_code, "sender": person(item.sender)}
 
 
 def decision(item: RoutingDecision) -> dict:

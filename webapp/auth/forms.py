@@ -1,12 +1,12 @@
 """Sign-in form."""
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from ..domain.limits import EMAIL_LENGTH, PASSWORD_MAX_LENGTH
+from ..forms import RelayForm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(RelayForm):
     """E-mail and password; the format is not checked here, so nothing hints which was wrong."""
 
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=EMAIL_LENGTH)])

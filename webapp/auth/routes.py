@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..db import utcnow
+from ..domain.inputs import has_control_characters
 from ..extensions import db
 from ..models import MANAGER, PRE_SELLER, User
 from ..services import accounts, sessions, sign_in_throttle
@@ -15,8 +16,8 @@ from .forms import LoginForm
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only local paths are followed after sign-in (no open redirects)."""
-    if not target:
+    """Only local paths are followed after sign-in (no open redirects, no forged headers)."""
+    if not target or has_control_characters(target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -61,7 +62,8 @@ def login():
         return redirect(url_for("auth.home"))
     form = LoginForm()
     if not form.validate_on_submit():
-        return _login_page(form)
+        refused = any(field.errors for field in form)  # malformed input, not wrong credentials
+        return _login_page(form, 422 if refused else 200)
     now = utcnow()
     try:
         sign_in_throttle.count_attempt(form.email.data, request.remote_addr, now)

@@ -1,12 +1,12 @@
 """The reply box and the transfer dialog."""
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..domain.limits import REPLY_LENGTH, TRANSFER_NOTE_LENGTH
+from ..forms import IdField, RelayForm
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(RelayForm):
     """A free-text reply to the lead."""
 
     text = TextAreaField("Reply", validators=[
@@ -14,10 +14,10 @@ class ReplyForm(FlaskForm):
         Length(max=REPLY_LENGTH, message=f"Keep it under {REPLY_LENGTH} characters.")])
 
 
-class TransferForm(FlaskForm):
+class TransferForm(RelayForm):
     """Who gets the chat, an optional note, and the version the dialog was opened at."""
 
-    to_user_id = IntegerField("Transfer to", validators=[
+    to_user_id = IdField("Transfer to", validators=[
         InputRequired("Pick the pre-seller who should get the chat.")])
     version = IntegerField(validators=[InputRequired("Reload the dialog and try again.")])
     note = TextAreaField("Note", validators=[

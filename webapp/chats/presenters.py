@@ -4,7 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 from flask import Flask
 
-from ..domain.codes import MessageStatus
+from ..domain import delivery
+from ..domain.codes import Direction, MessageStatus
 from ..domain.permissions import chat_refusal
 from ..domain.window import time_left
 from ..wording import WINDOW_CLOSED_NOTICE, blocked_notice, refusal_text
@@ -131,6 +132,25 @@ def delivery_label(status: str) -> str:
     return DELIVERY_STATES.get(status, status.capitalize())
 
 
+# A pending reply nobody can confirm (see domain.delivery): it may have reached the lead, so
+# Relay never sends it again; the person decides.
+UNCONFIRMED = "Not confirmed"
+UNCONFIRMED_TEXT = ("Relay did not hear back whether WhatsApp took this reply, so it may have "
+                    "reached the lead. Check with them before writing it again.")
+
+
+def reply_unconfirmed(message, now: datetime) -> bool:
+    """An outbound reply whose delivery nobody can confirm."""
+    return message.direction == Direction.OUTBOUND and delivery.outcome_unknown(
+        message.status, message.error, message.sent_at, now)
+
+
+def reply_retryable(message) -> bool:
+    """An outbound reply WhatsApp refused, which may be sent once more."""
+    return message.direction == Direction.OUTBOUND and delivery.may_retry(message.status,
+                                                                            message.wamid)
+
+
 def reason_label(reason: str) -> str:
     """A routing reason as words ('manual_transfer' → 'Manual transfer')."""
     return reason.replace("_", " ").replace("-", " ").capitalize()
@@ -150,5 +170,8 @@ def init_app(app: Flask) -> None:
                         ("blocked_notice", blocked_notice),
                         ("window_closed_text", WINDOW_CLOSED_NOTICE),
                         ("window_view", window_view),
+                        ("reply_unconfirmed", reply_unconfirmed),
+                        ("reply_retryable", reply_retryable),
+                        ("unconfirmed_label", UNCONFIRMED), ("unconfirmed_text", UNCONFIRMED_TEXT),
                         ("window_rerender_seconds", int(WINDOW_RERENDER.total_seconds()))):
         app.jinja_env.globals[name] = value

@@ -1,5 +1,5 @@
 """A conversation: read it, answer it, close it; managers transfer it and read its history."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..auth.access import manager_required
@@ -7,8 +7,9 @@ from ..db import utcnow
 from ..domain.codes import MessageStatus
 from ..extensions import db
 from ..inbox.routes import inbox_panel
-from ..services import conversations
-from ..services.replies import ReplyError, send_reply
+from ..models import Message
+from ..services import conversations, replies
+from ..services.replies import ReplyError
 from ..services.transfers import TransferError, close_chat
 from . import bp
 from .forms import ReplyForm
@@ -27,7 +28,7 @@ def _conversation(chat, now) -> dict:
     """What the conversation's templates need: the chat, its messages, its fingerprint."""
     messages, older_hidden = conversations.recent_messages(chat.id)
     return {"chat": chat, "messages": messages, "older_hidden": older_hidden, "now": now,
-            "fingerprint": conversations.conversation_fingerprint(chat)}
+            "fingerprint": conversations.conversation_fingerprint(chat, now)}
 
 
 @bp.get("/<int:chat_id>")
@@ -52,7 +53,7 @@ def live(chat_id):
     """The polled messages: 204 when nothing changed, else the messages and the header."""
     now = utcnow()
     chat = _visible_or_404(chat_id)
-    fingerprint = conversations.conversation_fingerprint(chat)
+    fingerprint = conversations.conversation_fingerprint(chat, now)
     if request.args.get("fp") == fingerprint:
         return "", 204
     conversations.mark_read(chat, current_user)
@@ -71,25 +72,57 @@ def window(chat_id):
 @bp.post("/<int:chat_id>/reply")
 @login_required
 def reply(chat_id):
-    """Send a reply; errors (window closed, API error) come back inline in the form."""
-    now = utcnow()
+    """Send a reply; refusals (window closed) and WhatsApp's errors come back in the form."""
     chat = _visible_or_404(chat_id)
     form = ReplyForm()
-    error, notice = "", ""
     if not form.validate():
-        error = form.text.errors[0]
-    else:
-        try:
-            message = send_reply(chat=chat, author=current_user, text=form.text.data, now=now)
-        except ReplyError as refusal:
-            error = str(refusal)
-        else:
-            if message.status == MessageStatus.SANDBOX:
-                notice = "Sandbox mode: the reply was recorded, not sent to WhatsApp."
+        return _reply_answer(chat, error=form.text.errors[0], text=form.text.data)
+    try:
+        outgoing = replies.save_pending_reply(chat=chat, author=current_user,
+                                              text=form.text.data, now=utcnow())
+    except ReplyError as refusal:
+        return _reply_answer(chat, error=str(refusal), text=form.text.data)
+    return _reply_answer(chat, sent=_send_saved(outgoing))
+
+
+@bp.post("/<int:chat_id>/messages/<int:message_id>/retry")
+@login_required
+def retry(chat_id, message_id):
+    """Send a failed reply once more; of two retries at once only one sends."""
+    chat = _visible_or_404(chat_id)
+    try:
+        outgoing = replies.claim_retry(chat=chat, message_id=message_id, author=current_user,
+                                       now=utcnow())
+    except ReplyError as refusal:
+        db.session.rollback()
+        return _reply_answer(chat, error=str(refusal))
+    return _reply_answer(chat, sent=_send_saved(outgoing))
+
+
+def _send_saved(outgoing: replies.Outgoing) -> Message:
+    """Commit the pending reply, send it with no transaction open, then record the outcome.
+
+    Should the first commit fail, nothing was sent (the error page says try again); should
+    the process die after sending, the reply stays pending and shows as not confirmed.
+    """
+    db.session.commit()
+    outcome = replies.send(outgoing, current_app.config)
+    message = replies.record_outcome(outgoing, outcome)
+    db.session.commit()
+    return message
+
+
+def _reply_answer(chat, *, error: str = "", text: str = "", sent: Message | None = None):
+    """The reply form (with the refusal or the send's outcome) and the messages beside it."""
+    notice = ""
+    if sent is not None and sent.status == MessageStatus.SANDBOX:
+        notice = "Sandbox mode: the reply was recorded, not sent to WhatsApp."
+    elif sent is not None and sent.error:
+        error = sent.error  # failed (Retry is beside it) or not confirmed: the box is cleared
     html = render_template("chats/_reply_form.html", oob_live=True, reply_error=error,
-                           reply_text=form.text.data if error else "", reply_notice=notice,
-                           **_conversation(chat, now))
-    db.session.commit()  # a failed send stays on record, with its reason
+                           reply_text=text if error else "", reply_notice=notice,
+                           **_conversation(chat, utcnow()))
+    db.session.commit()
     return html, 422 if error else 200
 
 

@@ -94,6 +94,8 @@ class Message(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     status: Mapped[str] = mapped_column(String(12), default=MessageStatus.RECEIVED)
     error: Mapped[str | None] = mapped_column(Text)
+    # The Cloud API's error code when sending failed (the fact; `error` is its sentence).
+    error_code: Mapped[int | None] = mapped_column()
     sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     sender: Mapped[User | None] = relationship()

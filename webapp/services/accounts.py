@@ -4,7 +4,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 
 from ..db import utcnow
-from ..domain.limits import PASSWORD_MIN_LENGTH
+from ..domain.inputs import normalize_name, password_problem
+from ..domain.limits import USER_NAME_LENGTH
 from ..domain.presence import is_online, last_seen_on_leaving, needs_last_seen_write
 from ..extensions import db
 from ..models import MANAGER, ROLES, Group, User, group_members
@@ -85,15 +86,20 @@ def user_is_online(user: User, now: datetime | None = None) -> bool:
 
 
 def create_user(email: str, name: str, role: str, password: str) -> User:
-    """Create an active user; a taken e-mail or unknown role is refused."""
-    email = normalise_email(email)
+    """Create an active user; a taken e-mail, a blank name, an unknown role or a password
+    sign-in would refuse is refused."""
+    email, name = normalise_email(email), normalize_name(name)
+    if not name:
+        raise AccountError("Enter their name.", "name")
+    if len(name) > USER_NAME_LENGTH:
+        raise AccountError(f"Use at most {USER_NAME_LENGTH} characters.", "name")
     if role not in ROLES:
         raise AccountError(f"Unknown role {role!r}.", "role")
     check_new_password(password)
     taken = db.session.scalar(select(func.count()).select_from(User).where(User.email == email))
     if taken:
         raise AccountError("A user with this e-mail already exists.", "email")
-    user = User(email=email, name=name.strip(), role=role, active=True)
+    user = User(email=email, name=name, role=role, active=True)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -102,8 +108,9 @@ def create_user(email: str, name: str, role: str, password: str) -> User:
 
 def check_new_password(password: str) -> None:
     """Refuse a password too weak to set."""
-    if len(password or "") < PASSWORD_MIN_LENGTH:
-        raise AccountError(f"Use at least {PASSWORD_MIN_LENGTH} characters.", "password")
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(problem, "password")
 
 
 def _not_yourself(user: User, actor: User | None, doing: str) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import Select, case, func, select, tuple_
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..domain.codes import ChatStatus
+from ..domain.inputs import parse_id
 from ..extensions import db
 from ..models import PRE_SELLER, Chat, Group, Lead, User
 from .accounts import user_is_online
@@ -93,9 +94,10 @@ class Cursor:
         """Read a cursor token; a damaged one is ignored (first page)."""
         if not token or "_" not in token:
             return None
-        at, _, chat_id = token.rpartition("_")
+        at, _, raw_id = token.rpartition("_")
+        chat_id = parse_id(raw_id)
         try:
-            return cls(datetime.fromisoformat(at), int(chat_id), older)
+            return cls(datetime.fromisoformat(at), chat_id, older) if chat_id else None
         except ValueError:
             return None
 

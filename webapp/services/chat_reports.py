@@ -1,5 +1,5 @@
 """The read API's queries: pages of chats with their latest routing reason, whole chats."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -21,6 +21,18 @@ class ChatQuery:
     unassigned: bool = False
     page: int = 1
     per_page: int = 25
+
+    def query_args(self, **changes) -> dict:
+        """The query as the API's URL arguments, defaults left out, with `changes` applied."""
+        wanted, default = replace(self, **changes), ChatQuery()
+        args = {}
+        for name, attribute in (("page", "page"), ("per_page", "per_page"),
+                                ("status", "status"), ("assignee", "assignee_email"),
+                                ("unassigned", "unassigned")):
+            value = getattr(wanted, attribute)
+            if value != getattr(default, attribute):
+                args[name] = int(value) if isinstance(value, bool) else value
+        return args
 
 
 def chat_page(query: ChatQuery) -> tuple[list[Chat], dict[int, str], bool]:

@@ -2,9 +2,12 @@
 
 Who may reply to, close or transfer it is domain.permissions' one rule.
 """
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from ..domain import delivery
 from ..extensions import db
 from ..models import PRE_SELLER, Chat, Message, RoutingDecision, User
 from .chat_lists import digest
@@ -36,14 +39,18 @@ def recent_messages(chat_id: int, limit: int = MESSAGE_LIMIT) -> tuple[list[Mess
     return list(reversed(rows[:limit])), more
 
 
-def conversation_fingerprint(chat: Chat) -> str:
-    """Changes with the chat's state, a new message, or a delivery state (one small query)."""
+def conversation_fingerprint(chat: Chat, now: datetime) -> str:
+    """Changes with the chat's state, a new message, a delivery state, or a pending reply
+    becoming unconfirmed (one small query)."""
     by_status = db.session.execute(
-        select(Message.status, func.count(Message.id), func.max(Message.id))
+        select(Message.status, func.count(Message.id), func.max(Message.id),
+               func.min(Message.sent_at))
         .where(Message.chat_id == chat.id).group_by(Message.status)
         .order_by(Message.status)).all()
+    states = [(status, count, last, delivery.outcome_unknown(status, None, oldest, now))
+              for status, count, last, oldest in by_status]
     return digest("chat", chat.version, chat.status, chat.assignee_id, chat.window_expires_at,
-                  chat.last_message_at, [tuple(row) for row in by_status])
+                  chat.last_message_at, states)
 
 
 def mark_read(chat: Chat, user: User) -> bool:

@@ -1,6 +1,7 @@
 """Groups of pre-sellers: create, rename, delete, members. Flush, never commit."""
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from ..domain.inputs import name_key, normalize_name
 from ..domain.limits import GROUP_NAME_LENGTH
 from ..extensions import db
 from ..models import PRE_SELLER, Group, User, WhatsAppSettings
@@ -21,16 +22,20 @@ def all_groups() -> list[Group]:
 
 
 def _clean_name(name: str, group: Group | None = None) -> str:
-    """A trimmed name no other group has (case does not make a new name)."""
-    name = " ".join((name or "").split())
+    """The normalized name, unless another group has it already.
+
+    Names are compared as people read them: case, fullwidth letters and invisible
+    characters do not make a new name. Groups are few, so they are compared here.
+    """
+    name = normalize_name(name)
     if not name:
         raise GroupError("Give the group a name.", "name")
     if len(name) > GROUP_NAME_LENGTH:
         raise GroupError(f"Use at most {GROUP_NAME_LENGTH} characters.", "name")
-    taken = select(Group.id).where(func.lower(Group.name) == name.lower())
+    others = select(Group.name)
     if group is not None:
-        taken = taken.where(Group.id != group.id)
-    if db.session.scalar(taken) is not None:
+        others = others.where(Group.id != group.id)
+    if name_key(name) in {name_key(other) for other in db.session.scalars(others)}:
         raise GroupError("Another group already has this name.", "name")
     return name
 

@@ -1,7 +1,15 @@
-"""Answering a lead: inside the 24-hour window, through the Cloud API (or the sandbox)."""
+"""Answering a lead inside the 24-hour window: saved first, then sent, then recorded.
+
+A reply is saved as pending and committed (by the view) before WhatsApp hears of it, so the
+lead never has a message Relay has no record of. Sending touches no database: on SQLite an
+open transaction holds the single write lock for as long as the Cloud API takes. The outcome
+is recorded in a transaction of its own. Services flush; the view commits.
+"""
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
+from sqlalchemy import update
 
 from ..domain.codes import ChatAction, Direction, MessageStatus
 from ..domain.limits import PREVIEW_LENGTH, REPLY_LENGTH
@@ -11,37 +19,100 @@ from ..models import Chat, Message, User
 from ..whatsapp.client import WhatsAppError, client_for
 from ..wording import refusal_text
 
+NOT_RETRYABLE = ("This reply is no longer waiting to be sent again: it is being sent or was "
+                 "sent already.")
+
 
 class ReplyError(Exception):
-    """The reply was refused or WhatsApp did not take it; str() says why."""
+    """The reply was refused before anything was saved or sent; str() says why."""
 
 
-def send_reply(*, chat: Chat, author: User, text: str, now: datetime) -> Message:
-    """Send `text` to the chat's lead and record it; raises ReplyError with the reason.
+@dataclass(frozen=True)
+class Outgoing:
+    """A saved pending reply and all that sending it needs, read before the commit."""
 
-    When WhatsApp refuses or cannot be reached, the reply is still recorded, as failed and
-    with the reason, so the conversation shows what happened.
-    """
+    message_id: int
+    wa_id: str | None
+    user_id: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    """What the Cloud API (or the sandbox) said: a wamid, or the error."""
+
+    wamid: str | None = None
+    sandbox: bool = False
+    error: WhatsAppError | None = None
+
+
+def save_pending_reply(*, chat: Chat, author: User, text: str, now: datetime) -> Outgoing:
+    """Check the reply may be sent and save it as pending; raises ReplyError with the reason."""
     text = (text or "").strip()
     _check_may_send(chat, author, text, now)
     reply = Message(chat_id=chat.id, direction=Direction.OUTBOUND, type="text", body=text,
                     sent_at=now, status=MessageStatus.PENDING, sender_id=author.id)
-    try:
-        client = client_for(current_app.config)
-        reply.wamid = client.send_text(wa_id=chat.lead.wa_id, user_id=chat.lead.user_id,
-                                       text=text)
-    except WhatsAppError as error:
-        reply.status, reply.error = MessageStatus.FAILED, str(error)
-        db.session.add(reply)
-        db.session.flush()
-        raise ReplyError(str(error)) from error
-    reply.status = MessageStatus.SANDBOX if client.sandbox else MessageStatus.SENT
-    chat.awaiting_reply = False
-    chat.last_message_at = now
-    chat.last_message_preview = text[:PREVIEW_LENGTH]
     db.session.add(reply)
     db.session.flush()
+    return Outgoing(reply.id, chat.lead.wa_id, chat.lead.user_id, text)
+
+
+def claim_retry(*, chat: Chat, message_id: int, author: User, now: datetime) -> Outgoing:
+    """Take a failed reply back to pending for one more send; raises ReplyError otherwise.
+
+    The claim is one conditional UPDATE (failed, no wamid → pending): of two retries at once
+    exactly one matches the row, so a reply is never sent twice.
+    """
+    reply = db.session.get(Message, message_id)
+    if reply is None or reply.chat_id != chat.id or reply.direction != Direction.OUTBOUND:
+        raise ReplyError("This reply does not exist in this chat.")
+    _check_may_send(chat, author, reply.body, now)
+    claimed = db.session.execute(
+        update(Message).where(Message.id == reply.id, Message.status == MessageStatus.FAILED,
+                              Message.wamid.is_(None))
+        .values(status=MessageStatus.PENDING, error=None, error_code=None, sent_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        raise ReplyError(NOT_RETRYABLE)
+    return Outgoing(reply.id, chat.lead.wa_id, chat.lead.user_id, reply.body)
+
+
+def send(outgoing: Outgoing, config: Mapping) -> SendOutcome:
+    """Hand the reply to WhatsApp (or the sandbox). Reads no database: call it with no
+    transaction open."""
+    try:
+        client = client_for(config)
+        wamid = client.send_text(wa_id=outgoing.wa_id, user_id=outgoing.user_id,
+                                 text=outgoing.text)
+    except WhatsAppError as error:
+        return SendOutcome(error=error)
+    return SendOutcome(wamid=wamid, sandbox=client.sandbox)
+
+
+def record_outcome(outgoing: Outgoing, outcome: SendOutcome) -> Message:
+    """Store what happened: sent with its wamid, failed with WhatsApp's code and reason, or
+    still pending with the reason when WhatsApp may have got it (never sent again)."""
+    reply = db.session.get(Message, outgoing.message_id, populate_existing=True)
+    error = outcome.error
+    if outcome.wamid:
+        reply.wamid = outcome.wamid
+        reply.status = MessageStatus.SANDBOX if outcome.sandbox else MessageStatus.SENT
+        _answered(db.session.get(Chat, reply.chat_id), reply)
+    elif error.outcome_unknown:
+        reply.error = str(error)
+    else:
+        reply.status, reply.error, reply.error_code = MessageStatus.FAILED, str(error), error.code
+    db.session.flush()
     return reply
+
+
+def _answered(chat: Chat, reply: Message) -> None:
+    """The chat's list state after a reply went out, unless the lead wrote again since."""
+    if chat.last_message_at is None or chat.last_message_at <= reply.sent_at:
+        chat.last_message_at = reply.sent_at
+        chat.last_message_preview = reply.body[:PREVIEW_LENGTH]
+    if chat.last_inbound_at is None or chat.last_inbound_at <= reply.sent_at:
+        chat.awaiting_reply = False
 
 
 def _check_may_send(chat: Chat, author: User, text: str, now: datetime) -> None:

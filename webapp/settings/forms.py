@@ -1,5 +1,4 @@
 """The Settings → WhatsApp Business form: types and presence here, the rules in the domain."""
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, Field, IntegerField, RadioField, SelectChoice, SelectField,
                      SelectMultipleField)
 from wtforms.validators import InputRequired, NumberRange
@@ -7,6 +6,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain.settings_rules import (DEFAULT_TUNABLES, LIMITS, MODE_LABELS, OUT_OF_BOUNDS,
                                      DistributionSettings)
+from ..forms import RelayForm, database_id
 
 
 class CheckboxListField(SelectMultipleField):
@@ -20,7 +20,7 @@ def _group_id(value) -> int | None:
     """'' (no group chosen) becomes None; the stored settings give their group, a form an id."""
     if value in ("", None, "None"):
         return None
-    return int(getattr(value, "id", value))
+    return database_id(getattr(value, "id", value))
 
 
 def _tunable(name: str, label: str, hint: str) -> IntegerField:
@@ -31,7 +31,7 @@ def _tunable(name: str, label: str, hint: str) -> IntegerField:
                                     NumberRange(lowest, highest, OUT_OF_BOUNDS)])
 
 
-class WhatsAppSettingsForm(FlaskForm):
+class WhatsAppSettingsForm(RelayForm):
     """Distribution mode, groups, alternates, offline transfer and the tunables.
 
     Filled from the stored settings with `obj=`; the fields the model names otherwise are
@@ -42,8 +42,8 @@ class WhatsAppSettingsForm(FlaskForm):
                       choices=[SelectChoice(value, label) for value, label in MODE_LABELS],
                       validators=[InputRequired("Choose how new chats are distributed.")])
     # Choices are filled by the view; the domain rules say what a wrong choice means.
-    groups = CheckboxListField("Selected groups", coerce=int, validate_choice=False)
-    alternates = CheckboxListField("Alternate new chat recipients", coerce=int,
+    groups = CheckboxListField("Selected groups", coerce=database_id, validate_choice=False)
+    alternates = CheckboxListField("Alternate new chat recipients", coerce=database_id,
                                    validate_choice=False)
     offline_transfer_enabled = BooleanField("Transfer chats away from owners who went offline")
     offline_transfer_group = SelectField("Transfer group", coerce=_group_id,

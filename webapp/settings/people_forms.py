@@ -1,9 +1,10 @@
 """Forms of the Groups and Users pages."""
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import InputRequired, Length, Regexp
+from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 
-from ..domain.limits import EMAIL_LENGTH, GROUP_NAME_LENGTH, PASSWORD_MIN_LENGTH, USER_NAME_LENGTH
+from ..domain.inputs import password_problem
+from ..domain.limits import EMAIL_LENGTH, GROUP_NAME_LENGTH, USER_NAME_LENGTH
+from ..forms import RelayForm, database_id
 from ..models import PRE_SELLER, ROLES
 
 # The shape of an address, nothing more: company domains such as .test or .local are fine,
@@ -12,21 +13,28 @@ EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 ROLE_LABELS = [SelectChoice(role, role.replace("-", " ").capitalize()) for role in ROLES]
 
 
-class GroupNameForm(FlaskForm):
+def usable_password(form, field) -> None:
+    """The domain's password rule as a field error (the same rule the CLI meets)."""
+    problem = password_problem(field.data)
+    if problem:
+        raise ValidationError(problem)
+
+
+class GroupNameForm(RelayForm):
     """A group's name, for creating or renaming it."""
 
     name = StringField("Group name", validators=[InputRequired("Give the group a name."),
                                                  Length(max=GROUP_NAME_LENGTH)])
 
 
-class MemberForm(FlaskForm):
+class MemberForm(RelayForm):
     """Who to add to a group."""
 
-    user = SelectField("Add a pre-seller", coerce=int, validate_choice=False,
+    user = SelectField("Add a pre-seller", coerce=database_id, validate_choice=False,
                        validators=[InputRequired("Choose a pre-seller to add.")])
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(RelayForm):
     """A new manager or pre-seller."""
 
     name = StringField("Full name", validators=[InputRequired("Enter their name."),
@@ -35,13 +43,11 @@ class NewUserForm(FlaskForm):
                                              Length(max=EMAIL_LENGTH), Regexp(EMAIL_SHAPE, message=(
                                                  "Enter a valid e-mail address."))])
     role = SelectField("Role", choices=ROLE_LABELS, default=PRE_SELLER)
-    password = PasswordField("Password", validators=[
-        InputRequired("Choose a password."),
-        Length(min=PASSWORD_MIN_LENGTH,
-               message=f"Use at least {PASSWORD_MIN_LENGTH} characters.")])
+    password = PasswordField("Password", validators=[InputRequired("Choose a password."),
+                                                     usable_password])
 
 
-class RoleForm(FlaskForm):
+class RoleForm(RelayForm):
     """A user's new role."""
 
     role = SelectField("Role", choices=ROLE_LABELS)

@@ -1,20 +1,17 @@
 """Reading the chat list's filters from the query string, forgivingly."""
 from werkzeug.datastructures import MultiDict
 
+from ..domain.inputs import parse_id
 from ..domain.limits import SEARCH_LENGTH
 from ..services.chat_lists import VIEWS, ChatFilter, Cursor
-
-
-def _id(value: str | None) -> int | None:
-    """A positive id, or None for anything else ('' is 'everyone')."""
-    return int(value) if value and value.isdigit() and int(value) > 0 else None
 
 
 def read_filter(args: MultiDict) -> ChatFilter:
     """The filter in the URL; unknown values fall back to the default view."""
     view = args.get("view", "open")
     return ChatFilter(view=view if view in VIEWS else "open",
-                      assignee_id=_id(args.get("assignee")), group_id=_id(args.get("group")),
+                      assignee_id=parse_id(args.get("assignee")),
+                      group_id=parse_id(args.get("group")),
                       search=(args.get("q") or "").strip()[:SEARCH_LENGTH])
 
 

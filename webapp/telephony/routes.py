@@ -43,9 +43,18 @@ def rows():
     html = render_template("telephony/_table.html", **context)
     headers = {}
     if not polling:
-        args = {k: v for k, v in request.args.items() if v}
-        headers["HX-Push-Url"] = url_for("telephony.chats", **args)
+        headers["HX-Push-Url"] = url_for("telephony.chats", **_page_args(context))
     return html, 200, headers
+
+
+def _page_args(context: dict) -> dict:
+    """The address of what the table shows: its filters and page, never other arguments."""
+    cursor = context["cursor"]
+    if cursor is not None:
+        position = {"before" if cursor.older else "after": cursor.token()}
+    else:
+        position = {}
+    return {**context["filters"].query_args(), **position}
 
 
 @bp.post("/chats/<int:chat_id>/transfer")

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Mapping
 
 import requests
+from urllib3.exceptions import NewConnectionError
 
 from .errors import readable_error
 from .payload import error_from_json
@@ -16,11 +17,16 @@ log = logging.getLogger(__name__)
 
 
 class WhatsAppError(Exception):
-    """The Cloud API refused or could not take a message; str() is a readable reason."""
+    """The Cloud API refused or could not take a message; str() is a readable reason.
 
-    def __init__(self, message: str, code: int | None = None):
+    `outcome_unknown` is True when the request may have reached WhatsApp (it stopped
+    answering, or the connection broke after sending): such a message must not be sent again.
+    """
+
+    def __init__(self, message: str, code: int | None = None, *, outcome_unknown: bool = False):
         super().__init__(message)
         self.code = code
+        self.outcome_unknown = outcome_unknown
 
 
 class CloudApiClient:
@@ -45,15 +51,8 @@ class CloudApiClient:
         try:
             response = requests.post(self.url, json=payload, timeout=self.timeout,
                                      headers={"Authorization": f"Bearer {self.access_token}"})
-        except requests.exceptions.ReadTimeout as error:
-            log.warning("WhatsApp API timed out: %s", error)
-            raise WhatsAppError("WhatsApp did not answer in time, so the reply may not have "
-                                "reached the lead. Check with them before sending it again.") \
-                from error
         except requests.RequestException as error:
-            log.warning("WhatsApp API unreachable: %s", error)
-            raise WhatsAppError("Could not reach WhatsApp (network problem); the reply was not "
-                                "sent. Try again in a moment.") from error
+            raise _transport_error(error) from error
         return _wamid(response)
 
 
@@ -65,6 +64,36 @@ class SandboxClient:
     def send_text(self, *, wa_id: str | None, user_id: str | None, text: str) -> str:
         """A generated id in place of a real wamid."""
         return f"sandbox.{uuid.uuid4().hex}"
+
+
+# Failures that happen before any byte of the request can have reached WhatsApp.
+_NOT_SENT = (requests.exceptions.ConnectTimeout, requests.exceptions.SSLError,
+             requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+             requests.exceptions.InvalidSchema, requests.exceptions.InvalidHeader)
+
+
+def _surely_not_sent(error: requests.RequestException) -> bool:
+    """True when the request never left: no connection, or a request that could not be made."""
+    if isinstance(error, _NOT_SENT):
+        return True
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(error, requests.exceptions.ConnectionError) and \
+        isinstance(reason, NewConnectionError)
+
+
+def _transport_error(error: requests.RequestException) -> WhatsAppError:
+    """What a failed HTTP exchange means for the reply: surely not sent, or maybe sent."""
+    if _surely_not_sent(error):
+        log.warning("WhatsApp API unreachable: %s", type(error).__name__)
+        return WhatsAppError("Could not reach WhatsApp (network problem); the reply was not "
+                             "sent. Try again in a moment.")
+    log.warning("WhatsApp API gave no answer: %s", type(error).__name__)
+    if isinstance(error, requests.exceptions.ReadTimeout):
+        reason = "WhatsApp did not answer in time"
+    else:
+        reason = "The connection to WhatsApp broke before it answered"
+    return WhatsAppError(f"{reason}, so the reply may have reached the lead. Check with them "
+                         "before writing it again.", outcome_unknown=True)
 
 
 def _wamid(response: requests.Response) -> str:
