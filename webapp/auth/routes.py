@@ -4,9 +4,10 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..db import utcnow
 from ..extensions import db, limiter
 from ..models import MANAGER, PRE_SELLER
-from ..services import accounts
+from ..services import accounts, availability
 from . import bp
 from .forms import LoginForm
 
@@ -53,7 +54,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(form.email.data, form.password.data)
+            user = availability.sign_in(form.email.data, form.password.data, utcnow())
         except accounts.SignInError as error:
             form.form_errors.append(str(error))
         else:

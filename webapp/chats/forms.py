@@ -1,6 +1,8 @@
-"""The reply box and the transfer dialog."""
+"""The reply box and the transfer dialogs (one chat, or the chats ticked in the list)."""
+import re
+
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, TextAreaField
+from wtforms import Field, IntegerField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..domain.limits import REPLY_LENGTH, TRANSFER_NOTE_LENGTH
@@ -14,12 +16,53 @@ class ReplyForm(FlaskForm):
         Length(max=REPLY_LENGTH, message=f"Keep it under {REPLY_LENGTH} characters.")])
 
 
-class TransferForm(FlaskForm):
-    """Who gets the chat, an optional note, and the version the dialog was opened at."""
+# A recipient as the dialogs' radios post it: "user:<id>" or "group:<id>".
+RECIPIENT = re.compile(r"^(user|group):([1-9][0-9]{0,9})$")
+PICK_RECIPIENT = "Pick the pre-seller or the group who should get the chat."
 
-    to_user_id = IntegerField("Transfer to", validators=[
-        InputRequired("Pick the pre-seller who should get the chat.")])
-    version = IntegerField(validators=[InputRequired("Reload the dialog and try again.")])
+
+class RecipientForm(FlaskForm):
+    """Who gets the chats (a pre-seller or a group) and an optional note."""
+
+    to = StringField("Transfer to", validators=[InputRequired(PICK_RECIPIENT)])
     note = TextAreaField("Note", validators=[
         Optional(), Length(max=TRANSFER_NOTE_LENGTH,
                            message=f"Keep the note under {TRANSFER_NOTE_LENGTH} characters.")])
+
+    def validate_to(self, field: Field) -> None:
+        """Only a person or a group, as the radios name them."""
+        if not RECIPIENT.match(field.data or ""):
+            raise ValidationError(PICK_RECIPIENT)
+
+    def recipient(self) -> dict[str, int]:
+        """The transfer's keyword naming its recipient: to_user_id or to_group_id."""
+        kind, number = RECIPIENT.match(self.to.data).groups()
+        return {f"to_{kind}_id": int(number)}
+
+
+class TransferForm(RecipientForm):
+    """One chat's dialog: the recipient, a note, and the version the dialog was opened at."""
+
+    version = IntegerField(validators=[InputRequired("Reload the dialog and try again.")])
+
+
+class ChatPicks(Field):
+    """The chats ticked in the list, each as "<id>:<version the manager saw>"."""
+
+    def _value(self) -> str:
+        return ""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        """Read every ticked chat; anything else is an error, never a guess."""
+        self.data = []
+        for value in valuelist:
+            chat_id, _, version = value.partition(":")
+            if not (chat_id.isdigit() and version.isdigit()):
+                raise ValueError("Reload the list and tick the chats again.")
+            self.data.append((int(chat_id), int(version)))
+
+
+class BulkTransferForm(RecipientForm):
+    """The ticked chats' dialog: the recipient, a note, the chats with their versions."""
+
+    chat = ChatPicks(validators=[DataRequired("Tick the chats to transfer first.")])

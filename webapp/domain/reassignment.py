@@ -28,23 +28,23 @@ def is_unanswered(*, awaiting_reply: bool, assigned_at: datetime | None,
                 and awaiting_since is not None and awaiting_since <= cutoff)
 
 
-def reassign_unanswered(*, assignee: PreSeller, lapsed_ids: Collection[int],
+def reassign_unanswered(*, assignee_id: int, assignee_name: str, lapsed_ids: Collection[int],
                         people: Sequence[PreSeller], rules: Rules) -> Decision:
     """Where the unanswered chat goes: someone else eligible, or it stays, flagged overdue.
 
     `lapsed_ids` are the pre-sellers who let this chat lapse before (they never get it back).
     """
     minutes = rules.reassign_unanswered_minutes
-    left_out = {assignee.id, *lapsed_ids}
+    left_out = {assignee_id, *lapsed_ids}
     pool = [p for p in eligible(people, rules) if p.id not in left_out]
     winner = pick(pool)
-    why = f"{assignee.name} did not answer within {minutes} min"
+    why = f"{assignee_name} did not answer within {minutes} min"
     if len(left_out) > 1:
         why += f" ({len(left_out)} pre-sellers have let this chat lapse)"
     if winner is None:
-        return Decision(RoutingReason.OVERDUE, assignee.id, None,
+        return Decision(RoutingReason.OVERDUE, assignee_id, None,
                         f"{why}, and no other online pre-seller has room for it; it stays "
-                        f"with {assignee.name}, flagged overdue.")
+                        f"with {assignee_name}, flagged overdue.")
     group = delivery_group(winner, rules) if rules.mode == GROUPS_MODE else None
     return Decision(RoutingReason.REASSIGNED, winner.id, group.id if group else None,
                     f"{why}; {explain_pick(winner, pool, 'other online pre-seller')}.")

@@ -5,7 +5,8 @@ from sqlalchemy import func, select, update
 
 from ..db import utcnow
 from ..domain.limits import PASSWORD_MIN_LENGTH
-from ..domain.presence import is_online, last_seen_on_leaving, needs_last_seen_write
+from ..domain.codes import Presence
+from ..domain.presence import is_online, last_seen_on_leaving, needs_last_seen_write, presence
 from ..extensions import db
 from ..models import ROLES, Group, User, group_members
 from .settings import current_settings
@@ -29,13 +30,13 @@ def normalise_email(email: str) -> str:
 
 
 def authenticate(email: str, password: str, now: datetime | None = None) -> User:
-    """Check credentials and mark the user signed in and seen."""
+    """Check credentials and mark the user signed in and seen; signing in starts Available."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None or not user.check_password(password):
         raise SignInError("Wrong e-mail or password.")
     if not user.active:
         raise SignInError("This account is deactivated. Ask your manager to reactivate it.")
-    user.signed_in = True
+    user.signed_in, user.away_since = True, None
     user.last_seen_at = now or utcnow()
     return user
 
@@ -45,9 +46,14 @@ def mark_signed_out(user: User) -> None:
     user.signed_in = False
 
 
+def needs_touch(user: User, now: datetime) -> bool:
+    """Would `touch_presence` write now (signed out here, or last seen a while ago)?"""
+    return not user.signed_in or needs_last_seen_write(user.last_seen_at, now)
+
+
 def touch_presence(user: User, now: datetime) -> bool:
     """Record that the user was seen, at most one write per interval; True if written."""
-    if user.signed_in and not needs_last_seen_write(user.last_seen_at, now):
+    if not needs_touch(user, now):
         return False
     db.session.execute(update(User).where(User.id == user.id)
                        .values(last_seen_at=now, signed_in=True))
@@ -67,9 +73,15 @@ def presence_timeout() -> timedelta:
 
 
 def user_is_online(user: User, now: datetime | None = None) -> bool:
-    """Is this user online now (the domain rule with the configured timeout)."""
+    """Is this user online now (the domain rule with the configured timeout; Away is not)."""
     return is_online(user.signed_in, user.last_seen_at, now or utcnow(), presence_timeout(),
-                     active=user.active)
+                     active=user.active, away_since=user.away_since)
+
+
+def user_presence(user: User, now: datetime | None = None) -> Presence:
+    """Available, Away or offline now, as pages show a person."""
+    return presence(user.signed_in, user.last_seen_at, now or utcnow(), presence_timeout(),
+                    active=user.active, away_since=user.away_since)
 
 
 def create_user(email: str, name: str, role: str, password: str) -> User:
