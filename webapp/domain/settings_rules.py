@@ -5,7 +5,7 @@ declared here once; the model's column defaults, the form's fields, routing's `R
 the tests' reset all read them from it. A tunable is a number (always set), an optional
 number (empty turns its rule off, or means "no limit") or a switch (on or off).
 """
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 ONLINE_MODE, GROUPS_MODE = "online", "groups"
 # The SPEC's wording, shown as the radios' labels.
@@ -82,6 +82,15 @@ class DistributionSettings(Tunables):
     alternate_ids: frozenset[int]
     offline_transfer_enabled: bool
     offline_transfer_group_id: int | None
+
+
+def kept_choices(wanted: DistributionSettings) -> DistributionSettings:
+    """The settings as they are stored: choices a mode does not use are not kept, so no
+    hidden setting keeps a group from being deleted."""
+    return replace(wanted,
+                   group_ids=wanted.group_ids if wanted.mode == GROUPS_MODE else frozenset(),
+                   offline_transfer_group_id=(wanted.offline_transfer_group_id
+                                              if wanted.offline_transfer_enabled else None))
 
 
 def settings_problems(wanted: DistributionSettings, *, existing_group_ids: set[int],

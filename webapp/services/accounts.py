@@ -4,9 +4,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 
 from ..db import utcnow
-from ..domain.limits import PASSWORD_MIN_LENGTH
 from ..domain.codes import Presence
+from ..domain.limits import PASSWORD_MIN_LENGTH
 from ..domain.presence import is_online, last_seen_on_leaving, needs_last_seen_write, presence
+from ..domain.settings_rules import bounds_problem
 from ..extensions import db
 from ..models import ROLES, Group, User, group_members
 from .settings import current_settings
@@ -123,6 +124,17 @@ def set_active(user: User, active: bool, actor: User) -> None:
         _not_yourself(user, actor, "deactivate")
         user.signed_in = False
     user.active = active
+    db.session.flush()
+
+
+def set_max_open_chats(user: User, limit: int | None) -> None:
+    """A pre-seller's own maximum of open chats (None: the team's), within the team's bounds."""
+    if not user.is_pre_seller:
+        raise AccountError("Only pre-sellers receive chats, so only they have a maximum.")
+    problem = bounds_problem("max_open_chats", limit)
+    if problem:
+        raise AccountError(problem, "max_open_chats")
+    user.max_open_chats = limit
     db.session.flush()
 
 

@@ -1,9 +1,11 @@
 """Forms of the Groups and Users pages."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import InputRequired, Length, Regexp
+from wtforms import (EmailField, IntegerField, PasswordField, SelectChoice, SelectField,
+                     StringField)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from ..domain.limits import EMAIL_LENGTH, GROUP_NAME_LENGTH, PASSWORD_MIN_LENGTH, USER_NAME_LENGTH
+from ..domain.settings_rules import OPTIONAL_LIMITS, OUT_OF_BOUNDS
 from ..models import PRE_SELLER, ROLES
 
 # The shape of an address, nothing more: company domains such as .test or .local are fine,
@@ -39,6 +41,13 @@ class NewUserForm(FlaskForm):
         InputRequired("Choose a password."),
         Length(min=PASSWORD_MIN_LENGTH,
                message=f"Use at least {PASSWORD_MIN_LENGTH} characters.")])
+
+
+class LimitForm(FlaskForm):
+    """A pre-seller's own maximum of open chats; empty follows the team's."""
+
+    max_open_chats = IntegerField("Maximum open chats", validators=[
+        Optional(), NumberRange(*OPTIONAL_LIMITS["max_open_chats"], message=OUT_OF_BOUNDS)])
 
 
 class RoleForm(FlaskForm):
