@@ -65,4 +65,9 @@ class ChatPicks(Field):
 class BulkTransferForm(RecipientForm):
     """The ticked chats' dialog: the recipient, a note, the chats with their versions."""
 
-    chat = ChatPicks(validators=[DataRequired("Tick the chats to transfer first.")])
+    chat = ChatPicks()
+
+    def validate_chat(self, field: Field) -> None:
+        """At least one chat ticked (a damaged value already says to reload)."""
+        if not field.data and not field.process_errors:
+            raise ValidationError("Tick the chats to transfer first.")
