@@ -9,14 +9,14 @@ over the open chats nobody has, longest waiting first.
 Existing chats are given their assignment time (the latest routing decision that gave them
 to their assignee, else their opening) and, when awaiting a reply, the lead's latest message.
 
-Revision ID: 0004_waiting_line
-Revises: 0003
+Revision ID: 0005_waiting_line
+Revises: 0004_webhook_refusals
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_waiting_line"
-down_revision = "0003"
+revision = "0005_waiting_line"
+down_revision = "0004_webhook_refusals"
 branch_labels = None
 depends_on = None
 
