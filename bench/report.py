@@ -2,7 +2,7 @@
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .settings import WORKERS
+from .settings import COMING_ONLINE, WAITING_CHATS, WORKERS
 
 HERE = Path(__file__).resolve().parent
 TARGETS = {"new lead": 0.5, "continuation": 0.7}
@@ -46,6 +46,12 @@ def rows(kind: str, result: dict, sizes) -> list[tuple]:
     out.append((kind, f"expiry sweep over {figures['expired']:,} due chats",
                 f"{figures['expiry ms']:.0f} ms", "", f"≤ {EXPIRY_LIMIT_MS} ms",
                 _verdict(figures["expiry ms"] <= EXPIRY_LIMIT_MS)))
+    out.append((kind, f"waiting line: {WAITING_CHATS:,} waiting chats given out as "
+                f"{COMING_ONLINE} pre-sellers come online (set-based)",
+                f"{figures['waiting line ms']:.0f} ms · {figures['given out']:,} given · "
+                f"spread {figures['waiting spread']}", "", "reported; spread ≤ 1",
+                _verdict(figures["given out"] == WAITING_CHATS
+                         and figures["waiting spread"] <= 1)))
     out.append((kind, "every answered wamid stored exactly once",
                 f"{checks['posted']:,} posted · {checks['missing']} missing · "
                 f"{checks['duplicated']} duplicated", "", "0 missing, 0 duplicated",
