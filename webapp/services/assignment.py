@@ -55,11 +55,8 @@ def chat_counts(now: datetime, window_minutes: int) -> Subquery:
 
 def load_people(now: datetime, rules: Rules, where: ColumnElement[bool],
                 groups: Iterable[int] = ()) -> list[PreSeller]:
-    """The users matching `where`, as routing sees them, in one query.
-
-    Each comes with presence, open chats and their limit, chats in activity (open chats
-    assigned to them whose lead wrote within the activity window) and membership of the
-    groups the rules mention and of `groups`.
+    """The users matching `where`, as routing sees them, in one query: presence, open chats
+    and their limit, chats in activity, and membership of the rules' groups and of `groups`.
     """
     counts = chat_counts(now, rules.activity_window_minutes)
     group_ids = [group.id for group in rules.groups] + list(groups)
