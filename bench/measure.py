@@ -3,10 +3,14 @@ import statistics
 import time
 from itertools import count
 
+from sqlalchemy import update
+
 from webapp.db import utcnow
 from webapp.extensions import db
+from webapp.models import User
 from webapp.services.routing import route_inbound
 from webapp.services.sweeps import expire_chats
+from webapp.services.waiting_line import give_out_waiting
 
 from .seed import MANAGER_EMAIL, MANAGER_PASSWORD
 
@@ -39,6 +43,20 @@ def chat_list_ms(app, samples: int) -> float:
         timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.status_code
     return statistics.median(timings)
+
+
+def waiting_line_ms(arrivals: list[int]) -> tuple[float, list[int]]:
+    """The waiting line as `arrivals` come online together (one UPDATE, not timed): time of
+    giving out every waiting chat and its commit, in ms, and how many each was given."""
+    now = utcnow()
+    db.session.execute(update(User).where(User.id.in_(arrivals))
+                       .values(signed_in=True, last_seen_at=now))
+    db.session.commit()
+    started = time.perf_counter()
+    given = give_out_waiting(now)
+    db.session.commit()
+    took = (time.perf_counter() - started) * 1000
+    return took, [sum(1 for item in given if item.assignee_id == user_id) for user_id in arrivals]
 
 
 def expiry_sweep_ms() -> tuple[float, int]:

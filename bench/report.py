@@ -2,7 +2,7 @@
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .settings import WORKERS
+from .settings import COMING_ONLINE, WAITING_CHATS, WORKERS
 
 HERE = Path(__file__).resolve().parent
 TARGETS = {"new lead": 0.5, "continuation": 0.7}
@@ -46,6 +46,7 @@ def rows(kind: str, result: dict, sizes) -> list[tuple]:
     out.append((kind, f"expiry sweep over {figures['expired']:,} due chats",
                 f"{figures['expiry ms']:.0f} ms", "", f"≤ {EXPIRY_LIMIT_MS} ms",
                 _verdict(figures["expiry ms"] <= EXPIRY_LIMIT_MS)))
+    out.append(_waiting_line_row(kind, figures))
     out.append((kind, "every answered wamid stored exactly once",
                 f"{checks['posted']:,} posted · {checks['missing']} missing · "
                 f"{checks['duplicated']} duplicated", "", "0 missing, 0 duplicated",
@@ -54,6 +55,15 @@ def rows(kind: str, result: dict, sizes) -> list[tuple]:
                 f"{checks['spread']} (chats each: {checks['loads']})", "", "≤ 1",
                 _verdict(checks["spread"] <= 1)))
     return out
+
+
+def _waiting_line_row(kind: str, figures: dict) -> tuple:
+    """The waiting line giving out its chats: the time is reported; all must go, evenly."""
+    return (kind, f"waiting line: {WAITING_CHATS:,} waiting chats given out as "
+            f"{COMING_ONLINE} pre-sellers come online (set-based)",
+            f"{figures['waiting line ms']:.0f} ms · {figures['given out']:,} given · "
+            f"spread {figures['waiting spread']}", "", "reported; all given, spread ≤ 1",
+            _verdict(figures["given out"] == WAITING_CHATS and figures["waiting spread"] <= 1))
 
 
 def markdown(table: list[tuple], sizes, took: float) -> str:

@@ -15,8 +15,8 @@ from . import baseline, measure, report, seed
 from .databases import app_config, throwaway
 from .load import deliveries, post_all
 from .servers import gunicorn
-from .settings import (APP_SECRET, OPEN_CHATS, PRE_SELLERS_ONLINE, ROUTING_TEAM,
-                       SERIAL_REQUESTS, WORKERS, sizes)
+from .settings import (APP_SECRET, COMING_ONLINE, OPEN_CHATS, PRE_SELLERS_ONLINE, ROUTING_TEAM,
+                       SERIAL_REQUESTS, WAITING_CHATS, WORKERS, sizes)
 
 WEBHOOK = "/webhooks/whatsapp"
 
@@ -98,9 +98,22 @@ def in_process(database, sizes, webhook_team: list[int]) -> dict:
             seeded = db.session.scalar(select(func.count(Chat.id)))
         seed.make_due(sizes.due_chats, utcnow())
         figures["expiry ms"], figures["expired"] = measure.expiry_sweep_ms()
+        figures.update(waiting_line(team))
         db.session.remove()
         db.engine.dispose()
     return figures
+
+
+def waiting_line(team: list[int]) -> dict:
+    """Every pre-seller offline, WAITING_CHATS waiting chats, then COMING_ONLINE pre-sellers
+    come online at once and the waiting line gives the chats out."""
+    seed.sign_out(team)
+    arrivals = seed.team(COMING_ONLINE, online_until=utcnow(), prefix="arrival")
+    seed.sign_out(arrivals)
+    seed.waiting_chats(WAITING_CHATS, utcnow())
+    took, loads = measure.waiting_line_ms(arrivals)
+    return {"waiting line ms": took, "given out": sum(loads),
+            "waiting spread": max(loads) - min(loads)}
 
 
 def bench_database(kind: str, sizes) -> dict:

@@ -24,7 +24,8 @@ _SERIES = {
 }
 # A timestamp `seconds` before :now, in each database's own arithmetic.
 _BEFORE_NOW = {
-    "sqlite": "strftime('%Y-%m-%d %H:%M:%S', :now, '-' || ({seconds}) || ' seconds') || '.000000'",
+    # (The modifier is written "-5 seconds", or "5 seconds" for a time after :now.)
+    "sqlite": "strftime('%Y-%m-%d %H:%M:%S', :now, (-({seconds})) || ' seconds') || '.000000'",
     "postgresql": "(CAST(:now AS timestamp) - make_interval(secs => {seconds}))",
 }
 
@@ -81,6 +82,33 @@ def chats(count: int, *, open_chats: int, assignee_ids: list[int], now: datetime
         db.session.execute(text("SELECT setval(pg_get_serial_sequence('leads', 'id'), "
                                 "(SELECT max(id) FROM leads))"))
         db.session.execute(text("ANALYZE leads"))
+        db.session.execute(text("ANALYZE chats"))
+        db.session.commit()
+
+
+def waiting_chats(count: int, now: datetime) -> None:
+    """Add `count` new leads whose chats nobody has, opened over the last hour (the waiting
+    line): one INSERT … SELECT per table."""
+    dialect = db.session.get_bind().dialect.name
+    series, before = _SERIES[dialect], _BEFORE_NOW[dialect]
+    base = (db.session.scalar(select(func.max(text("id"))).select_from(text("leads"))) or 0) + 1
+    params = {"count": count, "base": base, "now": now.replace(tzinfo=None).isoformat(" ")}
+    at = before.format(seconds="(i * 3) % 3600")
+    db.session.execute(text(
+        "INSERT INTO leads (id, wa_id, name, created_at) " + series.format(
+            columns=f"(:base + i), ('w' || (:base + i)), ('Waiting lead ' || (:base + i)), {at}")),
+        params)
+    db.session.execute(text(
+        "INSERT INTO chats (lead_id, assignee_id, status, opened_at, last_inbound_at, "
+        "last_message_at, last_message_preview, window_expires_at, awaiting_reply, "
+        "awaiting_since, unread_count, version) " + series.format(
+            columns=f"(:base + i), NULL, 'open', {at}, {at}, {at}, 'Anyone there?', "
+                    f"{before.format(seconds='((i * 3) % 3600) - 86400')}, "
+                    f"(1 = 1), {at}, 1, 1")), params)
+    db.session.commit()
+    if dialect == "postgresql":
+        db.session.execute(text("SELECT setval(pg_get_serial_sequence('leads', 'id'), "
+                                "(SELECT max(id) FROM leads))"))
         db.session.execute(text("ANALYZE chats"))
         db.session.commit()
 

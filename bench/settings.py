@@ -29,6 +29,8 @@ PRE_SELLERS_ONLINE = 6      # the team that receives the webhook's new leads
 SERIAL_REQUESTS = 150      # requests per phase posted one at a time (service time)
 ROUTING_TEAM = 200          # pre-sellers for the routing-decision measure
 OPEN_CHATS = 2_000          # open chats at every size: a day's traffic; the rest is history
+WAITING_CHATS = 1_000       # unassigned chats the waiting line gives out…
+COMING_ONLINE = 50          # …when this many pre-sellers come online at once
 APP_SECRET = "bench-app-secret"
 POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 

@@ -20,7 +20,8 @@ def test_codes_are_the_strings_already_stored():
     assert set(MessageStatus) == {"received", "pending", "sandbox", "sent", "delivered", "read",
                                   "failed"}
     assert set(RoutingReason) == {"owner", "distribution", "group", "alternate", "unassigned",
-                                  "offline_parent_transfer", "manual_transfer"}
+                                  "offline_parent_transfer", "manual_transfer", "waiting_line",
+                                  "reassigned_unanswered", "overdue"}
 
 
 def test_a_code_read_back_from_the_database_equals_its_member(app):

@@ -217,7 +217,7 @@ def test_transfer_and_history_are_for_managers(client, auth, pre_seller):
     auth.login(pre_seller)
     assert client.get(f"/chats/{chat.id}/history").status_code == 403
     assert client.get(f"/chats/{chat.id}/transfer").status_code == 403
-    assert client.post(f"/chats/{chat.id}/transfer", data={"to_user_id": 1}).status_code == 403
+    assert client.post(f"/chats/{chat.id}/transfer", data={"to": "user:1"}).status_code == 403
 
 
 def test_the_manager_view_has_an_accessible_three_dot_menu(client, auth, manager, pre_seller):

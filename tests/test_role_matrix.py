@@ -21,6 +21,7 @@ BY_ENDPOINT = {
     "auth.login": PUBLIC, "auth.logout": PUBLIC,  # signing out when signed out is harmless
     "chats.history": MANAGERS, "chats.transfer": MANAGERS, "chats.transfer_form": MANAGERS,
     "favicon": PUBLIC,  # the sign-in page shows it too
+    "presence.switch": PRE_SELLERS,  # Available / Away is a pre-seller's own switch
 }
 
 

@@ -23,7 +23,7 @@ def setup(client, auth, manager, make_user, make_group):
 
 def form(**changes) -> dict:
     """A complete, valid submission; `changes` override fields."""
-    data = {"mode": "online", **{name: str(value) for name, value
+    data = {"mode": "online", **{name: "" if value is None else str(value) for name, value
                                  in tunable_values(DEFAULT_TUNABLES).items()}}
     data.update(changes)
     return data

@@ -146,7 +146,7 @@ def test_a_transfer_from_the_list_answers_with_the_updated_row(client, auth, tea
     auth.login(team["manager"])
 
     response = client.post(f"/telephony/chats/{chat.id}/transfer",
-                           data={"to_user_id": team["bruno"].id, "version": 1,
+                           data={"to": f"user:{team['bruno'].id}", "version": 1,
                                  "note": "Bruno knows this client"})
 
     assert response.status_code == 200
@@ -168,7 +168,7 @@ def test_a_transfer_from_the_conversation_answers_with_the_header(client, auth, 
     chat = make_chat(None, name="Unassigned Eva")
     auth.login(team["manager"])
     response = client.post(f"/chats/{chat.id}/transfer",
-                           data={"to_user_id": team["ana"].id, "version": 1})
+                           data={"to": f"user:{team['ana'].id}", "version": 1})
     assert response.status_code == 200
     assert 'id="conv-head"' in response.get_data(as_text=True)
     assert "chatTransferred" in response.headers["HX-Trigger"]
@@ -188,9 +188,9 @@ def test_two_managers_race_one_wins_the_other_is_told_who_got_it(client, app, au
         as_text=True))
 
     won = client.post(f"/telephony/chats/{chat.id}/transfer",
-                      data={"to_user_id": team["bruno"].id, "version": version_first})
+                      data={"to": f"user:{team['bruno'].id}", "version": version_first})
     lost = second.post(f"/telephony/chats/{chat.id}/transfer",
-                       data={"to_user_id": team["ana"].id, "version": version_second})
+                       data={"to": f"user:{team['ana'].id}", "version": version_second})
 
     assert won.status_code == 200
     assert lost.status_code == 422
@@ -206,7 +206,7 @@ def test_an_expired_chat_cannot_be_transferred(client, auth, team):
     chat = make_chat(team["ana"], name="Too late", window_left=timedelta(minutes=-1))
     auth.login(team["manager"])
     response = client.post(f"/telephony/chats/{chat.id}/transfer",
-                           data={"to_user_id": team["bruno"].id, "version": 1})
+                           data={"to": f"user:{team['bruno'].id}", "version": 1})
     assert response.status_code == 422
     assert 'role="alert"' in response.get_data(as_text=True)
     db.session.expire_all()

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from .db import allow_statements_for, utcnow
 from .extensions import db
 from .logsafe import describe_error, safe_exc_info
-from .services import job_runs, sweeps
+from .services import job_runs, reassignment, sweeps, waiting_line
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +39,17 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def _given(given: list[waiting_line.GivenChat]) -> str:
+    """'2 waiting chats given out: chat 4 → Ana Souza, chat 7 → Bruno Lima'."""
+    moves = ", ".join(f"chat {item.chat_id} → {item.assignee_name}" for item in given)
+    return f"{_plural(len(given), 'waiting chat')} given out" + (f": {moves}" if moves else "")
+
+
 def expire_chats_job(now: datetime) -> str:
-    """Expiry sweep; says what it changed. Windows are judged by the database's clock, not
-    by the runner's `now`."""
-    return f"{_plural(sweeps.expire_chats(), 'chat')} expired"
+    """Expiry sweep, then the waiting line if room was made; says what it changed. Windows
+    are judged by the database's clock, not by the runner's `now`."""
+    expired, given = sweeps.expire_then_give_out(now)
+    return f"{_plural(expired, 'chat')} expired" + (f"; {_given(given)}" if given else "")
 
 
 def offline_owners_job(now: datetime) -> str:
@@ -53,8 +60,25 @@ def offline_owners_job(now: datetime) -> str:
     return f"{_plural(len(moved), 'chat')} moved" + (f": {moves}" if moves else "")
 
 
-# Run in this order by `sweep`: a chat that has just expired is not worth moving.
-JOBS = {"expire-chats": expire_chats_job, "offline-owners": offline_owners_job}
+def reassign_unanswered_job(now: datetime) -> str:
+    """Reassign-unanswered sweep; says which chats moved to whom and which stay overdue."""
+    decisions = reassignment.reassign_unanswered_chats(now)
+    moves = ", ".join(f"chat {decision.chat_id} → {decision.assignee.email}"
+                      + (" (overdue)" if decision.from_assignee_id == decision.assignee_id
+                         else "") for decision in decisions)
+    return f"{_plural(len(decisions), 'chat')} reassigned or flagged" + (
+        f": {moves}" if moves else "")
+
+
+def waiting_line_job(now: datetime) -> str:
+    """The waiting line's backstop: says which waiting chats went to whom."""
+    return _given(waiting_line.give_out_waiting(now))
+
+
+# Run in this order by `sweep`: a chat that has just expired is not worth moving, and the
+# waiting line comes last, when every move has made what room it makes.
+JOBS = {"expire-chats": expire_chats_job, "offline-owners": offline_owners_job,
+        "reassign-unanswered": reassign_unanswered_job, "waiting-line": waiting_line_job}
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,11 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 
 from .domain import limits
-from .domain.codes import ChatAction, ChatStatus, Direction, MessageStatus
+from .domain.codes import ChatAction, ChatStatus, Direction, MessageStatus, Presence
 from .domain.presence import LEAVING_GRACE
 from .models import MANAGER, PRE_SELLER
-from .services.accounts import user_is_online
+from .services.accounts import user_is_online, user_presence
+from .wording import open_chats_text, presence_word
 
 # (label, endpoint or children, roles). Children are (label, endpoint).
 MENU = (
@@ -49,7 +50,10 @@ def register_template_helpers(app: Flask) -> None:
 
     Pages compare with the codes and size their inputs by the limits, never by literals.
     """
-    app.jinja_env.globals.update(nav_items=nav_items, is_online=user_is_online, limits=limits,
-                                 ChatAction=ChatAction, ChatStatus=ChatStatus,
+    app.jinja_env.globals.update(nav_items=nav_items, is_online=user_is_online,
+                                 presence_of=user_presence, presence_word=presence_word,
+                                 open_chats_text=open_chats_text,
+                                 limits=limits, ChatAction=ChatAction, ChatStatus=ChatStatus,
                                  Direction=Direction, MessageStatus=MessageStatus,
+                                 Presence=Presence,
                                  leaving_grace_seconds=int(LEAVING_GRACE.total_seconds()))

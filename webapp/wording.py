@@ -5,7 +5,7 @@ sentences and pages show the same ones, so a person reads one wording wherever t
 """
 from datetime import datetime
 
-from .domain.codes import ChatAction, Refusal
+from .domain.codes import ChatAction, Presence, Refusal
 from .domain.permissions import ChatFacts
 
 # The reply box's standing notice once the response window has passed (the page's script
@@ -57,3 +57,20 @@ def blocked_notice(refusal: Refusal | None) -> str:
 def moment(at: datetime, now: datetime) -> str:
     """'14:05 UTC' today, else '2026-11-23 14:05 UTC'."""
     return f"{at:%H:%M} UTC" if at.date() == now.date() else f"{at:%Y-%m-%d %H:%M} UTC"
+
+
+# How a person's presence reads wherever it is shown.
+_PRESENCE_WORDS = {Presence.AVAILABLE: "Available", Presence.AWAY: "Away",
+                   Presence.OFFLINE: "Offline"}
+
+
+def presence_word(state: Presence) -> str:
+    """'Available', 'Away' or 'Offline'."""
+    return _PRESENCE_WORDS[Presence(state)]
+
+
+def open_chats_text(count: int, limit: int | None) -> str:
+    """A pre-seller's load: '8 of 8 open chats' (with a limit), '3 open chats', '1 open chat'."""
+    if limit is not None:
+        return f"{count} of {limit} open chats"
+    return f"{count} open chat{'' if count == 1 else 's'}"

@@ -8,7 +8,8 @@ from ..extensions import db
 from ..services import chat_reports, conversations
 from ..services.api_tokens import user_for_token
 from . import bp
-from .serializers import chat_summary, decision, message
+from ..services.team import team_overview
+from .serializers import chat_summary, decision, message, team_member
 
 MAX_PER_PAGE = 100
 # Far beyond any team's chats, and small enough that every page's offset is a sane number.
@@ -85,6 +86,13 @@ def chats():
         chats=[chat_summary(chat, reasons.get(chat.id)) for chat in rows],
         page=query.page, per_page=query.per_page, has_next=has_next, next_page=next_page,
         next_url=next_url)
+
+
+@bp.get("/team")
+def team():
+    """Every pre-seller now: state (available, away, offline), open chats, limit, chats in
+    activity, chats awaiting a reply."""
+    return jsonify(team=[team_member(member) for member in team_overview(utcnow())])
 
 
 @bp.get("/chats/<int:chat_id>")

@@ -1,6 +1,8 @@
 """Chats as JSON: every timestamp ISO 8601 in UTC."""
 from ..chats.presenters import iso_utc
+from ..domain.codes import ChatStatus
 from ..models import Chat, Message, RoutingDecision, User
+from ..services.team import TeamMember
 
 
 def person(user: User | None) -> dict | None:
@@ -11,6 +13,7 @@ def person(user: User | None) -> dict | None:
 def chat_summary(chat: Chat, reason: str | None) -> dict:
     """One chat as in the list: lead, assignee, group, status, routing reason, times."""
     lead = chat.lead
+    waiting = chat.status == ChatStatus.OPEN and chat.assignee_id is None
     return {
         "id": chat.id,
         "lead": {"id": lead.id, "name": lead.name, "wa_id": lead.wa_id, "user_id": lead.user_id},
@@ -19,6 +22,10 @@ def chat_summary(chat: Chat, reason: str | None) -> dict:
         "status": chat.status,
         "reason": reason,
         "awaiting_reply": chat.awaiting_reply,
+        # An open chat nobody has waits in the waiting line, since it opened.
+        "waiting": waiting,
+        "waiting_since": iso_utc(chat.opened_at) if waiting else None,
+        "overdue_since": iso_utc(chat.overdue_since) or None,
         "unread_count": chat.unread_count,
         "version": chat.version,
         "opened_at": iso_utc(chat.opened_at) or None,
@@ -27,6 +34,14 @@ def chat_summary(chat: Chat, reason: str | None) -> dict:
         "last_message_at": iso_utc(chat.last_message_at) or None,
         "window_expires_at": iso_utc(chat.window_expires_at) or None,
     }
+
+
+def team_member(member: TeamMember) -> dict:
+    """A pre-seller now: state, open chats of their limit, chats in activity, awaiting reply."""
+    return {"id": member.id, "email": member.email, "name": member.name,
+            "active": member.active, "state": member.state, "open_chats": member.open_chats,
+            "limit": member.limit, "chats_in_activity": member.chats_in_activity,
+            "awaiting_reply": member.awaiting_reply}
 
 
 def message(item: Message) -> dict:

@@ -9,7 +9,7 @@ from ..db import utcnow
 from ..domain.inputs import has_control_characters
 from ..extensions import db
 from ..models import MANAGER, PRE_SELLER, User
-from ..services import accounts, sessions, sign_in_throttle
+from ..services import accounts, availability, sessions, sign_in_throttle
 from . import bp
 from .access import SESSION_TOKEN_KEY
 from .forms import LoginForm
@@ -73,7 +73,7 @@ def login():
         return _login_page(form, 429, {"Retry-After": str(refusal.retry_after)})
     db.session.commit()  # counted before the password is checked, so parallel tries see it
     try:
-        user = accounts.authenticate(form.email.data, form.password.data, now)
+        user = availability.sign_in(form.email.data, form.password.data, now)
     except accounts.SignInError as error:
         db.session.rollback()
         form.form_errors.append(str(error))

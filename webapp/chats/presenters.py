@@ -73,6 +73,13 @@ def window_text(left: timedelta) -> str:
     return f"{duration_text(left)} left" if left > timedelta(0) else "Window closed"
 
 
+def waited_text(chat, now: datetime) -> str:
+    """How long an unassigned chat has waited, in whole minutes (a list re-renders each
+    minute): '< 1 min', '12 min', '2 h 5 min'."""
+    waited = now - chat.opened_at
+    return "< 1 min" if waited < MINUTE else duration_text(waited // MINUTE * MINUTE)
+
+
 def _until_next_change(left: timedelta) -> timedelta:
     """Whole seconds until the text of `left` may change: it shows minutes, in the last
     minute seconds (the units of duration_text; the thresholds are whole minutes)."""
@@ -169,7 +176,7 @@ def init_app(app: Flask) -> None:
     for name, value in (("chat_refusal", chat_refusal), ("refusal_text", refusal_text),
                         ("blocked_notice", blocked_notice),
                         ("window_closed_text", WINDOW_CLOSED_NOTICE),
-                        ("window_view", window_view),
+                        ("window_view", window_view), ("waited_text", waited_text),
                         ("reply_unconfirmed", reply_unconfirmed),
                         ("reply_retryable", reply_retryable),
                         ("unconfirmed_label", UNCONFIRMED), ("unconfirmed_text", UNCONFIRMED_TEXT),

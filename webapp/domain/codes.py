@@ -43,6 +43,17 @@ class RoutingReason(StrEnum):
     UNASSIGNED = "unassigned"
     OFFLINE_TRANSFER = "offline_parent_transfer"
     MANUAL_TRANSFER = "manual_transfer"
+    WAITING_LINE = "waiting_line"  # an unassigned chat given out when someone had room
+    REASSIGNED = "reassigned_unanswered"  # its pre-seller did not answer in time
+    OVERDUE = "overdue"  # unanswered in time, and nobody else could take it: it stays
+
+
+class Presence(StrEnum):
+    """What a user is now: Available and Away are signed in; only Available counts as online."""
+
+    AVAILABLE = "available"
+    AWAY = "away"
+    OFFLINE = "offline"
 
 
 class ChatAction(StrEnum):

@@ -1,12 +1,15 @@
 """Who gets a lead's chat: continuation, owners, distribution, alternates, offline transfer.
 
 Pure rules over plain values. The routing service loads the values (pre-sellers with their
-presence and chats in activity) with a few set-based queries and applies the decision.
+presence, open chats and chats in activity) with a few set-based queries and applies the
+decision. A decision changes nothing but its result: `PreSeller.given_chat` says what it
+did to the winner, so decisions can be applied one after another in memory.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Iterable, Sequence
 
+from .capacity import has_room
 from .codes import RoutingReason
 from .settings_rules import GROUPS_MODE, ONLINE_MODE, Tunables
 from .window import is_open
@@ -37,6 +40,24 @@ class PreSeller:
     # An active pre-seller; deactivated users (or ones no longer pre-sellers) get no chats.
     active: bool = True
     group_ids: frozenset[int] = frozenset()
+    open_chats: int = 0
+    # Their maximum of open chats (their own, else the team's); None = no limit.
+    limit: int | None = None
+
+    @property
+    def has_room(self) -> bool:
+        """Below their limit of open chats, so they may be given another (always, without one)."""
+        return has_room(self.open_chats, self.limit)
+
+    def given_chat(self, now: datetime, *, in_activity: bool) -> "PreSeller":
+        """Who they are once given one more open chat at `now` (in activity or not)."""
+        return replace(self, open_chats=self.open_chats + 1, last_assigned_at=now,
+                       chats_in_activity=self.chats_in_activity + in_activity)
+
+    def lost_chat(self, *, in_activity: bool) -> "PreSeller":
+        """Who they are once one of their open chats went to someone else."""
+        return replace(self, open_chats=max(self.open_chats - 1, 0),
+                       chats_in_activity=max(self.chats_in_activity - in_activity, 0))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,7 +102,12 @@ def pick(pool: Iterable[PreSeller]) -> PreSeller | None:
 
 
 def eligible(people: Iterable[PreSeller], rules: Rules) -> list[PreSeller]:
-    """Online, active pre-sellers; in group mode, only members of a selected group."""
+    """Online, active pre-sellers with room; in group mode, members of a selected group."""
+    return [p for p in _distributable(people, rules) if p.has_room]
+
+
+def _distributable(people: Iterable[PreSeller], rules: Rules) -> list[PreSeller]:
+    """Who the distribution mode names, room or not: online, active, in a selected group."""
     pool = [p for p in people if p.active and p.online]
     if rules.mode == GROUPS_MODE:
         selected = {group.id for group in rules.groups}
@@ -95,8 +121,8 @@ def delivery_group(person: PreSeller, rules: Rules) -> GroupRef | None:
 
 
 def alternate_pool(people: Iterable[PreSeller], rules: Rules) -> list[PreSeller]:
-    """The active alternate new chat recipients, online or not."""
-    return [p for p in people if p.active and p.id in rules.alternate_ids]
+    """The active alternate new chat recipients with room, online or not."""
+    return [p for p in people if p.active and p.id in rules.alternate_ids and p.has_room]
 
 
 def pick_alternate(pool: Iterable[PreSeller]) -> PreSeller | None:
@@ -106,11 +132,17 @@ def pick_alternate(pool: Iterable[PreSeller]) -> PreSeller | None:
 
 def transfer_pool(people: Iterable[PreSeller], rules: Rules,
                   owner_id: int | None) -> list[PreSeller]:
-    """Online, active members of the offline-transfer group, other than the owner."""
+    """Online, active members of the offline-transfer group with room, other than the owner."""
     if rules.transfer_group is None:
         return []
-    return [p for p in people if p.active and p.online and p.id != owner_id
-            and rules.transfer_group.id in p.group_ids]
+    return members_with_room(people, rules.transfer_group, exclude_id=owner_id)
+
+
+def members_with_room(people: Iterable[PreSeller], group: GroupRef,
+                      exclude_id: int | None = None) -> list[PreSeller]:
+    """The group's online, active members below their limit, but the one excluded."""
+    return [p for p in people if p.active and p.online and p.has_room and p.id != exclude_id
+            and group.id in p.group_ids]
 
 
 def route_new_chat(*, owner_id: int | None, people: Sequence[PreSeller],
@@ -187,15 +219,17 @@ def _new_lead(people: Sequence[PreSeller], rules: Rules, preface: str) -> Decisi
     if winner is not None:
         return Decision(RoutingReason.DISTRIBUTION, winner.id, None,
                         f"{preface}{explain_pick(winner, pool, 'online pre-seller')}.")
-    nobody = _nobody_eligible(rules)
+    nobody = _nobody_eligible(rules, len(_distributable(people, rules)))
     alternates = alternate_pool(people, rules)
     winner = pick_alternate(alternates)
     if winner is not None:
         return Decision(RoutingReason.ALTERNATE, winner.id, None,
                         f"{preface}{nobody}; {_explain_alternate(winner, alternates)}.")
+    full = any(p.active and p.id in rules.alternate_ids for p in people)
+    none_left = ("every alternate recipient is at their limit of open chats" if full
+                 else "there is no active alternate recipient")
     return Decision(RoutingReason.UNASSIGNED, None, None,
-                    f"{preface}{nobody} and there is no active alternate recipient; "
-                    "the chat waits for a manager.")
+                    f"{preface}{nobody} and {none_left}; the chat waits for a manager.")
 
 
 def _explain_alternate(winner: PreSeller, pool: Sequence[PreSeller]) -> str:
@@ -234,13 +268,18 @@ def _recency(winner: PreSeller) -> str:
             f"({_when(winner.last_assigned_at)})")
 
 
-def _nobody_eligible(rules: Rules) -> str:
-    """Why distribution found nobody, in the words of the chosen mode."""
-    if rules.mode != GROUPS_MODE:
-        return "No online pre-seller is available"
-    if not rules.groups:
+def _nobody_eligible(rules: Rules, full: int) -> str:
+    """Why distribution found nobody, in the words of the chosen mode.
+
+    `full` online pre-sellers of the mode were passed over, being at their limit.
+    """
+    where = f" in {_group_names(rules)}" if rules.mode == GROUPS_MODE else ""
+    if rules.mode == GROUPS_MODE and not rules.groups:
         return "No group is selected for distribution"
-    return f"No online pre-seller in {_group_names(rules)} is available"
+    if full:
+        return (f"Every online pre-seller{where} is at their limit of open chats "
+                f"({_count(full, 'pre-seller')})")
+    return f"No online pre-seller{where} is available"
 
 
 def _group_names(rules: Rules) -> str:

@@ -14,6 +14,8 @@ from .users import User
 
 # The partial indexes below cover open chats only.
 _OPEN_ONLY = f"status = '{ChatStatus.OPEN}'"
+# An open chat nobody has waits (since it opened): the waiting line's index covers those.
+_WAITING = f"{_OPEN_ONLY} AND assignee_id IS NULL"
 
 
 class Lead(db.Model):
@@ -54,6 +56,9 @@ class Chat(db.Model):
         Index("ix_chats_group_status", "group_id", "status"),
         Index("ix_chats_open_inbound", "last_inbound_at", "assignee_id",
               sqlite_where=text(_OPEN_ONLY), postgresql_where=text(_OPEN_ONLY)),
+        # The waiting line: open chats nobody has, longest waiting first.
+        Index("ix_chats_waiting", "opened_at", "id",
+              sqlite_where=text(_WAITING), postgresql_where=text(_WAITING)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,8 +72,14 @@ class Chat(db.Model):
     last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_message_preview: Mapped[str] = mapped_column(String(PREVIEW_LENGTH), default="")
     window_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # True while the lead spoke last and nobody has answered yet.
+    # True while the lead spoke last and nobody has answered yet; since when (the lead's
+    # first message after the last answer).
     awaiting_reply: Mapped[bool] = mapped_column(default=True)
+    awaiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When its current assignee was given it (reassign unanswered counts from here).
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Left unanswered too long with nobody else to take it (reassign unanswered).
+    overdue_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     unread_count: Mapped[int] = mapped_column(default=0)
     # Bumped on every change of assignee or status: the transfer dialog's optimistic lock.
     version: Mapped[int] = mapped_column(default=1)

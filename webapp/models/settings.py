@@ -63,6 +63,11 @@ class WhatsAppSettings(db.Model):
         default=DEFAULT_TUNABLES.presence_timeout_seconds)
     offline_grace_seconds: Mapped[int] = mapped_column(
         default=DEFAULT_TUNABLES.offline_grace_seconds)
+    max_open_chats: Mapped[int | None] = mapped_column(default=DEFAULT_TUNABLES.max_open_chats)
+    give_waiting_chats: Mapped[bool] = mapped_column(
+        default=DEFAULT_TUNABLES.give_waiting_chats)
+    reassign_unanswered_minutes: Mapped[int | None] = mapped_column(
+        default=DEFAULT_TUNABLES.reassign_unanswered_minutes)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     distribution_groups: Mapped[list[Group]] = relationship(

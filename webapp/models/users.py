@@ -34,6 +34,10 @@ class User(UserMixin, db.Model):
     # (domain.presence; the same rule in SQL below).
     signed_in: Mapped[bool] = mapped_column(default=False)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When a signed-in pre-seller switched to Away; None = Available (signing in clears it).
+    away_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # This pre-seller's own maximum of open chats; None = the team's (Settings → WhatsApp).
+    max_open_chats: Mapped[int | None] = mapped_column()
     # Tiebreaker: when this pre-seller was last given a chat (never = None = first).
     last_assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -62,10 +66,15 @@ class User(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
     @classmethod
-    def online_clause(cls, now: datetime, timeout: timedelta) -> ColumnElement[bool]:
-        """SQL: online at `now`, domain.presence.is_online's rule for set-based queries."""
+    def connected_clause(cls, now: datetime, timeout: timedelta) -> ColumnElement[bool]:
+        """SQL: Available or Away at `now` (domain.presence.is_connected)."""
         return and_(cls.active.is_(True), cls.signed_in.is_(True),
                     cls.last_seen_at >= online_cutoff(now, timeout))
+
+    @classmethod
+    def online_clause(cls, now: datetime, timeout: timedelta) -> ColumnElement[bool]:
+        """SQL: online at `now`, domain.presence.is_online's rule for set-based queries."""
+        return and_(cls.connected_clause(now, timeout), cls.away_since.is_(None))
 
     @classmethod
     def offline_clause(cls, now: datetime, grace: timedelta,
@@ -74,7 +83,8 @@ class User(UserMixin, db.Model):
         signed_out_before, signed_in_before = offline_cutoffs(now, grace, timeout)
         return or_(cls.active.is_(False), cls.last_seen_at.is_(None),
                    and_(cls.signed_in.is_(False), cls.last_seen_at < signed_out_before),
-                   and_(cls.signed_in.is_(True), cls.last_seen_at < signed_in_before))
+                   and_(cls.signed_in.is_(True), cls.last_seen_at < signed_in_before),
+                   cls.away_since < signed_out_before)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"

@@ -1,13 +1,19 @@
-"""Presence: last-seen on every signed-in request, the heartbeat every page keeps, and the
-beacon a browser sends when its last Relay tab closes (static/js/presence.js)."""
-from flask import Blueprint, render_template
+"""Presence: last-seen on every signed-in request, the heartbeat every page keeps, the
+beacon a browser sends when its last Relay tab closes (static/js/presence.js), and a
+pre-seller's switch between Available and Away."""
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
+from ..auth.access import pre_seller_required
 from ..db import utcnow
 from ..extensions import db
-from ..services.accounts import mark_leaving, touch_presence
+from ..services import availability
+from ..services.accounts import mark_leaving
 
 bp = Blueprint("presence", __name__)
+
+# What the switch posts: the state the pre-seller asks for.
+AVAILABLE, AWAY = "available", "away"
 
 
 @bp.before_app_request
@@ -16,7 +22,7 @@ def record_presence():
 
     Committed on its own, so presence sticks even when the request itself fails.
     """
-    if current_user.is_authenticated and touch_presence(current_user, utcnow()):
+    if current_user.is_authenticated and availability.seen(current_user, utcnow()):
         db.session.commit()
 
 
@@ -34,3 +40,15 @@ def leave():
     mark_leaving(current_user, utcnow())
     db.session.commit()
     return "", 204
+
+
+@bp.post("/presence/switch")
+@pre_seller_required
+def switch():
+    """Available or Away, as the pre-seller asks; answers with the badge."""
+    wanted = request.form.get("state")
+    if wanted not in (AVAILABLE, AWAY):
+        abort(400)
+    availability.set_away(current_user, wanted == AWAY, utcnow())
+    db.session.commit()
+    return render_template("_presence_badge.html")

@@ -4,9 +4,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 
 from ..db import utcnow
+from ..domain.codes import Presence
 from ..domain.inputs import normalize_name, password_problem
 from ..domain.limits import USER_NAME_LENGTH
-from ..domain.presence import is_online, last_seen_on_leaving, needs_last_seen_write
+from ..domain.presence import is_online, last_seen_on_leaving, needs_last_seen_write, presence
+from ..domain.settings_rules import bounds_problem
 from ..extensions import db
 from ..models import MANAGER, ROLES, Group, User, group_members
 from ..models.users import verify_password
@@ -48,7 +50,7 @@ def authenticate(email: str, password: str, now: datetime | None = None) -> User
         raise SignInError("Wrong e-mail or password.")
     if not user.active:
         raise SignInError("This account is deactivated. Ask your manager to reactivate it.")
-    user.signed_in = True
+    user.signed_in, user.away_since = True, None
     user.last_seen_at = now or utcnow()
     return user
 
@@ -58,9 +60,14 @@ def mark_signed_out(user: User) -> None:
     user.signed_in = False
 
 
+def needs_touch(user: User, now: datetime) -> bool:
+    """Would `touch_presence` write now (signed out here, or last seen a while ago)?"""
+    return not user.signed_in or needs_last_seen_write(user.last_seen_at, now)
+
+
 def touch_presence(user: User, now: datetime) -> bool:
     """Record that the user was seen, at most one write per interval; True if written."""
-    if user.signed_in and not needs_last_seen_write(user.last_seen_at, now):
+    if not needs_touch(user, now):
         return False
     db.session.execute(update(User).where(User.id == user.id)
                        .values(last_seen_at=now, signed_in=True))
@@ -80,9 +87,15 @@ def presence_timeout() -> timedelta:
 
 
 def user_is_online(user: User, now: datetime | None = None) -> bool:
-    """Is this user online now (the domain rule with the configured timeout)."""
+    """Is this user online now (the domain rule with the configured timeout; Away is not)."""
     return is_online(user.signed_in, user.last_seen_at, now or utcnow(), presence_timeout(),
-                     active=user.active)
+                     active=user.active, away_since=user.away_since)
+
+
+def user_presence(user: User, now: datetime | None = None) -> Presence:
+    """Available, Away or offline now, as pages show a person."""
+    return presence(user.signed_in, user.last_seen_at, now or utcnow(), presence_timeout(),
+                    active=user.active, away_since=user.away_since)
 
 
 def create_user(email: str, name: str, role: str, password: str) -> User:
@@ -191,6 +204,16 @@ def change_password(user: User, password: str) -> None:
     check_new_password(password)
     user.set_password(password)
     _sign_out_everywhere(user)
+
+
+def set_max_open_chats(user: User, limit: int | None) -> None:
+    """A pre-seller's own maximum of open chats (None: the team's), within the team's bounds."""
+    if not user.is_pre_seller:
+        raise AccountError("Only pre-sellers receive chats, so only they have a maximum.")
+    problem = bounds_problem("max_open_chats", limit)
+    if problem:
+        raise AccountError(problem, "max_open_chats")
+    user.max_open_chats = limit
     db.session.flush()
 
 

@@ -1,14 +1,17 @@
 """What routing needs from the database, and the one way a chat changes hands.
 
 `load_people` is a single set-based query however many pre-sellers there are: presence is
-computed in SQL with the one online rule (`User.online_clause`), and chats in activity by
-a correlated, indexed count. `reassign` is shared by offline transfer and manual transfer.
+computed in SQL with the one online rule (`User.online_clause`, in which Away is offline),
+and each person's open chats and chats in activity by one grouped count over the open chats.
+`reassign` is shared by every rule that moves a chat that someone has.
 """
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, func, select, update
+from sqlalchemy import ColumnElement, Subquery, and_, case, func, or_, select, update
 
+from ..domain.capacity import effective_limit
 from ..domain.codes import ChatStatus, RoutingReason
 from ..domain.routing import GroupRef, PreSeller, Rules
 from ..domain.settings_rules import tunable_values
@@ -37,26 +40,34 @@ def online_now(now: datetime):
     return User.online_clause(now, presence_timeout())
 
 
-def load_people(now: datetime, rules: Rules, where: ColumnElement[bool]) -> list[PreSeller]:
-    """The users matching `where`, as routing sees them, in one query.
+def chat_counts(now: datetime, window_minutes: int) -> Subquery:
+    """Per assignee: open chats, those in activity (the lead wrote within the window), and
+    those awaiting a reply. One pass over the open chats, whatever the history holds."""
+    since = now - timedelta(minutes=window_minutes)
+    return (select(Chat.assignee_id, func.count().label("open_chats"),
+                   func.sum(case((Chat.last_inbound_at >= since, 1), else_=0))
+                   .label("in_activity"),
+                   func.sum(case((Chat.awaiting_reply.is_(True), 1), else_=0))
+                   .label("awaiting"))
+            .where(Chat.status == ChatStatus.OPEN, Chat.assignee_id.is_not(None))
+            .group_by(Chat.assignee_id).subquery())
 
-    Each comes with presence, chats in activity (open chats assigned to them whose lead
-    wrote within the activity window) and membership of the groups the rules mention.
+
+def load_people(now: datetime, rules: Rules, where: ColumnElement[bool],
+                groups: Iterable[int] = ()) -> list[PreSeller]:
+    """The users matching `where`, as routing sees them, in one query: presence, open chats
+    and their limit, chats in activity, and membership of the rules' groups and of `groups`.
     """
-    since = now - timedelta(minutes=rules.activity_window_minutes)
-    # One range scan over the recent open chats (a partial index), whatever the chat count.
-    in_activity = (select(Chat.assignee_id, func.count().label("chats"))
-                   .where(Chat.status == ChatStatus.OPEN, Chat.last_inbound_at >= since)
-                   .group_by(Chat.assignee_id).subquery())
-    group_ids = [group.id for group in rules.groups]
+    counts = chat_counts(now, rules.activity_window_minutes)
+    group_ids = [group.id for group in rules.groups] + list(groups)
     if rules.transfer_group is not None:
         group_ids.append(rules.transfer_group.id)
     # One row per relevant membership (or one with no group), folded back per person below.
     rows = db.session.execute(
         select(User.id, User.name, User.role, User.active, User.last_assigned_at,
-               case((online_now(now), True), else_=False).label("online"),
-               in_activity.c.chats.label("in_activity"), group_members.c.group_id)
-        .outerjoin(in_activity, in_activity.c.assignee_id == User.id)
+               User.max_open_chats, case((online_now(now), True), else_=False).label("online"),
+               counts.c.open_chats, counts.c.in_activity, group_members.c.group_id)
+        .outerjoin(counts, counts.c.assignee_id == User.id)
         .outerjoin(group_members, and_(group_members.c.user_id == User.id,
                                        group_members.c.group_id.in_(group_ids)))
         .where(where)).all()
@@ -68,8 +79,19 @@ def load_people(now: datetime, rules: Rules, where: ColumnElement[bool]) -> list
         id=row.id, name=row.name, online=bool(row.online),
         chats_in_activity=int(row.in_activity or 0), last_assigned_at=row.last_assigned_at,
         active=bool(row.active) and row.role == PRE_SELLER,
-        group_ids=frozenset(memberships[row.id])) for row in rows}
+        group_ids=frozenset(memberships[row.id]), open_chats=int(row.open_chats or 0),
+        limit=effective_limit(row.max_open_chats, rules.max_open_chats)) for row in rows}
     return list(people.values())
+
+
+def new_lead_people(now: datetime, rules: Rules, owner_id: int | None = None) -> list[PreSeller]:
+    """Everyone a new chat may go to, in one query: the active pre-sellers who are online or
+    alternate recipients, and the lead's owner whatever their state."""
+    wanted = and_(active_pre_seller(),
+                  or_(online_now(now), User.id.in_(sorted(rules.alternate_ids))))
+    if owner_id is not None:
+        wanted = or_(User.id == owner_id, wanted)
+    return load_people(now, rules, wanted)
 
 
 def active_pre_seller():
@@ -103,7 +125,7 @@ def reassign(chat: Chat, to: User, *, reason: RoutingReason, detail: str, now: d
                                assignee_id=to.id, group_id=group_id,
                                actor_id=actor.id if actor else None, detail=detail,
                                note=note, created_at=now)
-    chat.assignee = to
+    chat.assignee, chat.assigned_at, chat.overdue_since = to, now, None
     if group_id is not None:
         chat.group_id = group_id
         db.session.expire(chat, ["group"])

@@ -11,11 +11,11 @@ from datetime import datetime
 from sqlalchemy import Select, case, func, select, tuple_
 from sqlalchemy.orm import contains_eager, joinedload
 
-from ..domain.codes import ChatStatus
+from ..domain.codes import ChatStatus, Presence
 from ..domain.inputs import parse_id
 from ..extensions import db
 from ..models import PRE_SELLER, Chat, Group, Lead, User
-from .accounts import user_is_online
+from .accounts import user_presence
 
 # A pre-seller's inbox shows at most this many open chats (the most urgent ones).
 INBOX_LIMIT = 300
@@ -110,7 +110,7 @@ class ChatPage:
     newer: Cursor | None = None
     older: Cursor | None = None
     fingerprint: str = ""
-    online: dict[int, bool] = field(default_factory=dict)
+    presence: dict[int, Presence] = field(default_factory=dict)
 
 
 def _filtered(filters: ChatFilter) -> Select:
@@ -167,11 +167,11 @@ def telephony_page(filters: ChatFilter, cursor: Cursor | None, now: datetime,
         has_older = more if cursor is None or cursor.older else True
         page.newer = Cursor(first.last_message_at, first.id, older=False) if has_newer else None
         page.older = Cursor(last.last_message_at, last.id) if has_older else None
-    page.online = {user.id: user_is_online(user, now)
+    page.presence = {user.id: user_presence(user, now)
                    for user in {chat.assignee for chat in rows if chat.assignee}}
     page.fingerprint = digest("page", [(c.id, c.version, c.status, c.last_message_at,
                                         c.unread_count, c.awaiting_reply, c.assignee_id)
-                                       for c in rows], sorted(page.online.items()))
+                                       for c in rows], sorted(page.presence.items()))
     return page
 
 

@@ -17,7 +17,7 @@ from ..domain.window import is_open, latest_inbound, window_end
 from ..extensions import db
 from ..models import Chat, Lead, RoutingDecision, User, group_members
 from .assignment import (active_pre_seller, load_people, locked_chat, mark_assigned,
-                         online_now, reassign, routing_rules)
+                         new_lead_people, online_now, reassign, routing_rules)
 
 
 class RoutingError(ValueError):
@@ -164,17 +164,12 @@ def _open_chat(lead: Lead, rules: Rules, now: datetime) -> tuple[Chat, Decision]
     # The lead may be new: keep it (and its chat) unwritten until the decision is known,
     # so each row is inserted once, complete.
     with db.session.no_autoflush:
-        # Everyone the decision may need, in one query: the owner whatever their state,
-        # and the active pre-sellers who are online or alternate recipients.
-        wanted = and_(active_pre_seller(),
-                      or_(online_now(now), User.id.in_(sorted(rules.alternate_ids))))
-        if lead.owner_id is not None:
-            wanted = or_(User.id == lead.owner_id, wanted)
-        people = load_people(now, rules, wanted)
+        people = new_lead_people(now, rules, lead.owner_id)
     decision = route_new_chat(owner_id=lead.owner_id, people=people, rules=rules)
     lead.owner_id = decision.assignee_id
     chat = Chat(lead=lead, status=ChatStatus.OPEN, opened_at=now,
                 assignee_id=decision.assignee_id, group_id=decision.group_id,
+                assigned_at=now if decision.assignee_id is not None else None,
                 awaiting_reply=True, unread_count=0, version=1)
     db.session.add(chat)
     return chat, decision
@@ -198,6 +193,9 @@ def _record_message(chat: Chat, message_at: datetime, preview: str) -> None:
     if chat.last_message_at is None or message_at >= chat.last_message_at:
         chat.last_message_at = message_at
         chat.last_message_preview = (preview or "")[:PREVIEW_LENGTH]
-        # Only a message newer than everything in the chat means the lead spoke last.
+        # Only a message newer than everything in the chat means the lead spoke last; the
+        # lead awaits a reply since the first message nobody answered.
+        if not chat.awaiting_reply or chat.awaiting_since is None:
+            chat.awaiting_since = message_at
         chat.awaiting_reply = True
     chat.unread_count += 1

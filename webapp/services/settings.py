@@ -2,7 +2,7 @@
 from flask import g
 from sqlalchemy import select
 
-from ..domain.settings_rules import (GROUPS_MODE, DistributionSettings, settings_problems,
+from ..domain.settings_rules import (DistributionSettings, kept_choices, settings_problems,
                                      tunable_values)
 from ..extensions import db
 from ..models import PRE_SELLER, Group, User, WhatsAppSettings
@@ -49,18 +49,28 @@ def save_settings(wanted: DistributionSettings) -> WhatsAppSettings:
                                  active_pre_seller_ids={user.id for user in alternates})
     if problems:
         raise SettingsError(problems)
-    in_group_mode = wanted.mode == GROUPS_MODE
+    wanted = kept_choices(wanted)
     settings.distribution_mode = wanted.mode
-    # Choices a mode does not use are not kept: no hidden setting blocks deleting a group.
-    settings.distribution_groups = [groups[i] for i in wanted.group_ids] if in_group_mode else []
+    settings.distribution_groups = [groups[i] for i in wanted.group_ids]
     settings.alternate_recipients = alternates
     settings.offline_transfer_enabled = wanted.offline_transfer_enabled
-    settings.offline_transfer_group_id = (wanted.offline_transfer_group_id
-                                          if wanted.offline_transfer_enabled else None)
+    settings.offline_transfer_group_id = wanted.offline_transfer_group_id
     for name, value in tunable_values(wanted).items():
         setattr(settings, name, value)
     db.session.flush()
     return settings
+
+
+def stored_settings() -> DistributionSettings:
+    """The stored settings in the form the manager asks for them (to compare with a form)."""
+    settings = current_settings()
+    return DistributionSettings(
+        mode=settings.distribution_mode,
+        group_ids=frozenset(group.id for group in settings.distribution_groups),
+        alternate_ids=frozenset(user.id for user in settings.alternate_recipients),
+        offline_transfer_enabled=settings.offline_transfer_enabled,
+        offline_transfer_group_id=settings.offline_transfer_group_id,
+        **tunable_values(settings))
 
 
 def settings_choices() -> tuple[list[Group], list[User]]:

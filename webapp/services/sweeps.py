@@ -2,7 +2,8 @@
 
 Both are set-based and idempotent, take `now` as a parameter (expiry reads the database's
 clock instead), and flush without committing (the job runner or the `sweep` command commits
-once).
+once). The waiting line and reassigning unanswered chats have their own modules
+(waiting_line, reassignment).
 """
 import logging
 from datetime import datetime, timedelta
@@ -10,13 +11,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager, joinedload
 
-from ..db import database_clock
+from ..db import database_clock, lock_routing
 from ..domain.codes import ChatStatus
 from ..extensions import db
 from ..models import Chat, RoutingDecision, User
 from .accounts import presence_timeout
 from .routing import move_offline_chat
 from .settings import current_settings
+from .waiting_line import GivenChat, give_out_waiting, waiting_to_give
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,18 @@ def expire_chats() -> int:
     if result.rowcount:
         log.info("expired %d chat(s) past their response window", result.rowcount)
     return result.rowcount
+
+
+def expire_then_give_out(now: datetime) -> tuple[int, list[GivenChat]]:
+    """Expiry, then the waiting line: an expired chat left room for a waiting one.
+
+    With a chat waiting, the routing lock is taken before the expiry locks its rows: the
+    order every routing decision takes them in, so the two never wait for each other.
+    """
+    if waiting_to_give(now):
+        lock_routing(db.session)
+    expired = expire_chats()
+    return expired, give_out_waiting(now) if expired else []
 
 
 def offline_owner_chats(now: datetime) -> list[Chat]:

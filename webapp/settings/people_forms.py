@@ -1,10 +1,13 @@
 """Forms of the Groups and Users pages."""
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import InputRequired, Length, Regexp, ValidationError
+from wtforms import (EmailField, IntegerField, PasswordField, SelectChoice, SelectField,
+                     StringField)
+from wtforms.validators import (InputRequired, Length, NumberRange, Optional, Regexp,
+                                ValidationError)
 
 from ..domain.inputs import password_problem
 from ..domain.limits import EMAIL_LENGTH, GROUP_NAME_LENGTH, USER_NAME_LENGTH
 from ..forms import RelayForm, database_id
+from ..domain.settings_rules import OPTIONAL_LIMITS, OUT_OF_BOUNDS
 from ..models import PRE_SELLER, ROLES
 
 # The shape of an address, nothing more: company domains such as .test or .local are fine,
@@ -45,6 +48,13 @@ class NewUserForm(RelayForm):
     role = SelectField("Role", choices=ROLE_LABELS, default=PRE_SELLER)
     password = PasswordField("Password", validators=[InputRequired("Choose a password."),
                                                      usable_password])
+
+
+class LimitForm(RelayForm):
+    """A pre-seller's own maximum of open chats; empty follows the team's."""
+
+    max_open_chats = IntegerField("Maximum open chats", validators=[
+        Optional(), NumberRange(*OPTIONAL_LIMITS["max_open_chats"], message=OUT_OF_BOUNDS)])
 
 
 class RoleForm(RelayForm):

@@ -3,11 +3,15 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..auth.access import manager_required
+from ..db import utcnow
+from ..domain.settings_rules import OPTIONAL_LIMITS
 from ..extensions import db
 from ..models import User
 from ..services import accounts
+from ..services.settings import current_settings
+from ..services.waiting_line import give_out_waiting
 from . import bp
-from .people_forms import NewUserForm, RoleForm
+from .people_forms import LimitForm, NewUserForm, RoleForm
 
 
 def _user_or_404(user_id: int) -> User:
@@ -18,7 +22,9 @@ def _user_or_404(user_id: int) -> User:
 def _page(form=None, status=200):
     """The Users page with the new-user form (and its errors, if any)."""
     return render_template("settings/users.html", people=accounts.users_with_groups(),
-                           form=form or NewUserForm()), status
+                           form=form or NewUserForm(),
+                           team_limit=current_settings().max_open_chats,
+                           limit_bounds=OPTIONAL_LIMITS["max_open_chats"]), status
 
 
 def _done(message: str):
@@ -73,6 +79,25 @@ def change_role(user_id):
     except accounts.AccountError as error:
         return _refused(error)
     return _done(f"{user.name} is now a {user.role}.")
+
+
+@bp.post("/users/<int:user_id>/limit")
+@manager_required
+def set_limit(user_id):
+    """Give a pre-seller their own maximum of open chats, or let them follow the team's."""
+    user = _user_or_404(user_id)
+    form = LimitForm()
+    if not form.validate():
+        flash(f"{user.name}: {next(iter(form.errors.values()))[0]}", "error")
+        return redirect(url_for(".users"), 303)
+    try:
+        accounts.set_max_open_chats(user, form.max_open_chats.data)
+    except accounts.AccountError as error:
+        return _refused(error)
+    give_out_waiting(utcnow())  # a higher maximum may let a waiting chat go to them
+    limit = user.max_open_chats
+    return _done(f"{user.name} now follows the team's maximum of open chats." if limit is None
+                 else f"{user.name} may now hold up to {limit} open chats.")
 
 
 @bp.post("/users/<int:user_id>/deactivate")

@@ -3,8 +3,11 @@ from flask import flash, redirect, render_template, request, url_for
 from wtforms import SelectChoice
 
 from ..auth.access import manager_required
+from ..db import utcnow
 from ..extensions import db
+from ..services.preview import next_chat
 from ..services.settings import SettingsError, current_settings, save_settings, settings_choices
+from ..services.waiting_line import give_out_waiting
 from . import bp
 from .forms import WhatsAppSettingsForm
 
@@ -35,6 +38,7 @@ def whatsapp():
     if form.validate_on_submit():
         try:
             save_settings(form.wanted())
+            give_out_waiting(utcnow())  # more room, or the line switched on, may free a chat
         except SettingsError as error:
             db.session.rollback()
             for name, problem in error.problems.items():
@@ -45,5 +49,20 @@ def whatsapp():
                   "info")
             return redirect(url_for(".whatsapp"), 303)
     failed = any(f.errors for f in form)
-    return render_template("settings/whatsapp.html", form=form, failed=failed), \
+    return render_template("settings/whatsapp.html", form=form, failed=failed,
+                           preview=next_chat(utcnow()), form_invalid=False), \
         422 if failed else 200
+
+
+@bp.get("/whatsapp/next-chat")
+@manager_required
+def next_chat_preview():
+    """Who would get a new lead's chat now: for the form's unsaved choices when they are sent
+    (the page sends them as they change, and every few seconds), else for the saved ones."""
+    wanted, invalid = None, False
+    if "mode" in request.args:
+        form = WhatsAppSettingsForm(formdata=request.args, meta={"csrf": False})
+        invalid = not form.validate()
+        wanted = None if invalid else form.wanted()
+    return render_template("settings/_next_chat.html", preview=next_chat(utcnow(), wanted),
+                           form_invalid=invalid)

@@ -6,7 +6,7 @@ from ..chats.presenters import poll_is_current, poll_token
 from ..chats.transfer import submit_transfer, transferred_trigger
 from ..db import utcnow
 from ..services import chat_lists
-from ..services.accounts import user_is_online
+from ..services.accounts import user_presence
 from . import bp
 from .forms import read_cursor, read_filter
 
@@ -65,6 +65,6 @@ def transfer(chat_id):
                                     f"#chat-row-{chat_id}")
     if refusal:
         return refusal
-    online = {chat.assignee.id: user_is_online(chat.assignee)} if chat.assignee else {}
-    html = render_template("telephony/_row.html", chat=chat, online=online, now=utcnow())
+    presence = {chat.assignee.id: user_presence(chat.assignee)} if chat.assignee else {}
+    html = render_template("telephony/_row.html", chat=chat, presence=presence, now=utcnow())
     return html, 200, transferred_trigger(chat)
