@@ -57,7 +57,7 @@ def _text_vectors(bad: str) -> list:
         (ACCEPTED if multiline_ok else REFUSED, "POST", "/chats/{chat}/reply",
          lambda w: {"text": f"Hello{bad}there"}),
         (ACCEPTED if multiline_ok else REFUSED, "POST", "/chats/{chat}/transfer", lambda w: {
-            "to_user_id": w["bruno"].id, "version": w["chat"].version, "note": f"Take{bad}this"}),
+            "to": f"user:{w['bruno'].id}", "version": w["chat"].version, "note": f"Take{bad}this"}),
         (REFUSED, "GET", f"/telephony/chats?q=Car{typed}", None),
         (REFUSED, "GET", f"/telephony/chats/rows?q=Car{typed}", None),
         (REFUSED, "GET", f"/api/chats?assignee=ana{typed}@example.test", None),
@@ -75,7 +75,7 @@ def _id_vectors(huge: str) -> list:
         (REFUSED, "POST", "/settings/whatsapp", lambda w: _settings(
             offline_transfer_enabled="y", offline_transfer_group=huge)),
         (REFUSED, "POST", "/settings/groups/{group}/members", lambda w: {"user": huge}),
-        (REFUSED, "POST", "/chats/{chat}/transfer", lambda w: {"to_user_id": huge,
+        (REFUSED, "POST", "/chats/{chat}/transfer", lambda w: {"to": f"user:{huge}",
                                                                "version": w["chat"].version}),
         (REFUSED, "GET", f"/chats/{huge}", None),
         (REFUSED, "GET", f"/chats/{huge}/live", None),
