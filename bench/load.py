@@ -6,7 +6,7 @@ import statistics
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from webapp.whatsapp.signature import SIGNATURE_HEADER, sign
@@ -27,7 +27,7 @@ class Delivery:
 
 def deliveries(count: int, *, leads: list[str], text: str) -> list[Delivery]:
     """`count` signed text messages, one per request, from the given leads in turn."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     prepared = []
     for n in range(count):
         payload = text_delivery(wa_id=leads[n % len(leads)], name=f"Lead {n}", text=text, at=now)

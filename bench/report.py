@@ -1,5 +1,5 @@
 """The benchmark's table: printed, written to bench/results.md, and drawn to bench/results.png."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .settings import COMING_ONLINE, WAITING_CHATS, WORKERS
@@ -68,7 +68,7 @@ def _waiting_line_row(kind: str, figures: dict) -> tuple:
 
 def markdown(table: list[tuple], sizes, took: float) -> str:
     """The table as Markdown, with how it was measured."""
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"# Benchmark results ({sizes.label} run, {when}, {took:.0f} s)", "",
              f"gunicorn with {WORKERS} sync workers for Relay and for the baseline; "
              f"{sizes.concurrency} client threads on loopback; at most {sizes.requests:,} requests "
@@ -108,9 +108,9 @@ def chart(results: dict, path: Path) -> None:
             values.append(fig_[f"{key} large ms"] / fig_[f"{key} small ms"])
             limits.append(("≤", SCALING_LIMIT))
     colours = ["tab:green" if (v >= t if op == "≥" else v <= t) else "tab:red"
-               for v, (op, t) in zip(values, limits)]
+               for v, (op, t) in zip(values, limits, strict=True)]
     right.bar(range(len(values)), values, color=colours)
-    for i, (op, t) in enumerate(limits):
+    for i, (_op, t) in enumerate(limits):
         right.plot([i - 0.4, i + 0.4], [t, t], color="black", linewidth=1)
     right.set_xticks(range(len(values)), labels, fontsize=7, rotation=35, ha="right")
     right.set_title("Ratios (green: target met; black line: target)")

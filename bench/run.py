@@ -15,8 +15,17 @@ from . import baseline, measure, report, seed
 from .databases import app_config, throwaway
 from .load import deliveries, post_all
 from .servers import gunicorn
-from .settings import (APP_SECRET, COMING_ONLINE, OPEN_CHATS, PRE_SELLERS_ONLINE, ROUTING_TEAM,
-                       SERIAL_REQUESTS, WAITING_CHATS, WORKERS, sizes)
+from .settings import (
+    APP_SECRET,
+    COMING_ONLINE,
+    OPEN_CHATS,
+    PRE_SELLERS_ONLINE,
+    ROUTING_TEAM,
+    SERIAL_REQUESTS,
+    WAITING_CHATS,
+    WORKERS,
+    sizes,
+)
 
 WEBHOOK = "/webhooks/whatsapp"
 

@@ -2,7 +2,6 @@
 factory fixtures, a signed-in client helper and a query counter."""
 import os
 import secrets
-import tempfile
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path

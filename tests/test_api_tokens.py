@@ -148,7 +148,7 @@ def test_a_manager_revokes_a_token_after_confirming(client, auth, runner, manage
     row = only_token()
     auth.login(manager)
     page = client.get("/settings/api-tokens").get_data(as_text=True)
-    dialog = re.search(r'<dialog id="revoke-%d".*?</dialog>' % row.id, page, re.S).group(0)
+    dialog = re.search(rf'<dialog id="revoke-{row.id}".*?</dialog>', page, re.S).group(0)
     assert f'data-open-dialog="revoke-{row.id}"' in page  # the button only opens the dialog
     assert f'action="/settings/api-tokens/{row.id}/revoke"' in dialog
     response = client.post(f"/settings/api-tokens/{row.id}/revoke", follow_redirects=True)

@@ -3,8 +3,15 @@ import pytest
 from flask_wtf import FlaskForm
 from werkzeug.routing import IntegerConverter
 
-from webapp.domain.inputs import (MAX_ID, has_control_characters, name_key, normalize_name,
-                                  parse_id, parse_whole_number, password_problem)
+from webapp.domain.inputs import (
+    MAX_ID,
+    has_control_characters,
+    name_key,
+    normalize_name,
+    parse_id,
+    parse_whole_number,
+    password_problem,
+)
 from webapp.forms import RelayForm
 
 

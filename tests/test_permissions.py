@@ -1,7 +1,7 @@
 """Who may reply to, close or transfer a chat now, and why not: the one rule (pure), every
 reason, and its words."""
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -9,7 +9,7 @@ from webapp.domain.codes import ChatAction, ChatStatus, Refusal
 from webapp.domain.permissions import chat_refusal
 from webapp.wording import WINDOW_CLOSED_NOTICE, blocked_notice, refusal_text
 
-NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 REPLY, CLOSE, TRANSFER = ChatAction.REPLY, ChatAction.CLOSE, ChatAction.TRANSFER
 
 
@@ -83,7 +83,7 @@ def test_every_refusal_the_rule_gives_has_words(action, refusals):
 
 
 def test_the_words_say_when_the_window_closed():
-    yesterday = Chat(window_expires_at=datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc))
+    yesterday = Chat(window_expires_at=datetime(2026, 11, 23, 9, 30, tzinfo=UTC))
     assert refusal_text(TRANSFER, Refusal.WINDOW_CLOSED, yesterday, NOW) == (
         "This chat's response window closed at 2026-11-23 09:30 UTC; it can no longer be "
         "transferred.")

@@ -1,18 +1,24 @@
 """Presence: the one online rule (injected clock), its SQL twins, last-seen writes, the
 heartbeat and the beacon of a closing last tab."""
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from webapp.db import utcnow
-from webapp.domain.presence import (LEAVING_GRACE, is_online, last_seen_on_leaving,
-                                    needs_last_seen_write, offline_cutoffs, online_cutoff)
+from webapp.domain.presence import (
+    LEAVING_GRACE,
+    is_online,
+    last_seen_on_leaving,
+    needs_last_seen_write,
+    offline_cutoffs,
+    online_cutoff,
+)
 from webapp.extensions import db
 from webapp.models import User
 from webapp.services.accounts import user_is_online
 
-NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 TIMEOUT = timedelta(seconds=90)
 GRACE = timedelta(minutes=2)
 

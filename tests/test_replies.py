@@ -12,8 +12,13 @@ from webapp.db import utcnow
 from webapp.domain.codes import ChatStatus, Direction
 from webapp.extensions import db
 from webapp.models import Message
-from webapp.services.replies import (ReplyError, claim_retry, record_outcome,
-                                     save_pending_reply, send)
+from webapp.services.replies import (
+    ReplyError,
+    claim_retry,
+    record_outcome,
+    save_pending_reply,
+    send,
+)
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """The routing rules and the response window, as pure functions with an injected clock."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -7,7 +7,7 @@ from webapp.domain import routing, window
 from webapp.domain.codes import RoutingReason
 from webapp.domain.routing import GROUPS_MODE, GroupRef, PreSeller, Rules
 
-NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 SALES, SUPPORT, NIGHT = GroupRef(10, "Sales"), GroupRef(20, "Support"), GroupRef(30, "Night")
 
 

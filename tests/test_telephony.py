@@ -1,8 +1,8 @@
 """Telephony → Chats (WhatsApp): filters, search, pages, live rows, transfers, speed."""
 import json
 import re
-from html import unescape
 from datetime import timedelta
+from html import unescape
 
 import pytest
 
@@ -239,7 +239,7 @@ def test_the_list_issues_a_constant_number_of_queries(client, auth, team, count_
     with count_queries() as page:
         html = client.get("/telephony/chats").get_data(as_text=True)
     with count_queries() as search:
-        client.get("/telephony/chats?view=awaiting&q=lead&group=%d" % team["north"].id)
+        client.get(f"/telephony/chats?view=awaiting&q=lead&group={team['north'].id}")
 
     assert len(_leads(html)) == min(chats, 50)
     # 6 for the page, plus the signed-in session's check every request makes (it replaced

@@ -1,11 +1,11 @@
 """Which message times are believed (domain.timestamps), with an injected clock."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from webapp.domain.timestamps import CLOCK_SKEW, WHATSAPP_EPOCH, ImplausibleTime, check_sent_at
 
-NOW = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("sent_at", [
@@ -17,7 +17,7 @@ def test_times_that_can_be_true_are_believed(sent_at):
 
 @pytest.mark.parametrize("sent_at, reason", [
     (NOW + CLOCK_SKEW + timedelta(seconds=1), "more than 5 minutes in the future"),
-    (datetime(5138, 11, 16, 9, 46, 39, tzinfo=timezone.utc),
+    (datetime(5138, 11, 16, 9, 46, 39, tzinfo=UTC),
      "its time (5138-11-16 09:46 UTC) is more than 5 minutes in the future"),
     (WHATSAPP_EPOCH - timedelta(seconds=1), "before WhatsApp existed"),
 ])

@@ -1,5 +1,5 @@
 """Manual transfer, offline parent chat transfer and closing, on the real database."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -83,7 +83,7 @@ def test_a_transfer_to_the_current_assignee_is_refused(team):
 
 
 def test_a_chat_whose_window_passed_cannot_be_transferred(team):
-    written = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+    written = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
     chat = message("5511800000006", at=written, now=written)
     with pytest.raises(TransferError) as refusal:
         transfer(chat, team["bruno"], team["maria"], now=written + timedelta(hours=40))
@@ -102,7 +102,7 @@ def test_a_chat_no_longer_open_cannot_be_transferred(team, status, words):
 
 
 def test_a_stale_dialog_is_told_who_got_the_chat(team):
-    start = datetime(2026, 11, 24, 14, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
     chat = message("5511800000008", now=start)
     transfer(chat, team["bruno"], team["maria"], now=start + timedelta(minutes=5))
     with pytest.raises(TransferError) as refusal:

@@ -2,14 +2,21 @@
 numbers and times, deep nesting. Each odd message is refused (or kept readable) alone; the
 rest of its delivery is stored and routed; nothing answered 200 is lost. Both databases."""
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from tests.chat_helpers import add_message, make_chat
-from tests.webhook_helpers import (URL, batch, message_payload, post_signed, signed_headers,
-                                   status_payload, text_payload)
+from tests.webhook_helpers import (
+    URL,
+    batch,
+    message_payload,
+    post_signed,
+    signed_headers,
+    status_payload,
+    text_payload,
+)
 from webapp.domain.codes import Direction
 from webapp.extensions import db
 from webapp.models import Chat, Lead, Message, WebhookEvent
@@ -170,7 +177,7 @@ def test_a_message_of_the_wrong_shape_or_time_is_refused_alone(client, runner, o
 
 
 def test_a_future_time_within_the_clock_skew_is_believed(client, online):
-    soon = datetime.now(timezone.utc) + timedelta(minutes=4)
+    soon = datetime.now(UTC) + timedelta(minutes=4)
     response = post_signed(client, text_payload(wa_id=ODD_WA_ID, text="early", at=soon))
     assert response.json["messages"] == 1 and "refused" not in response.json
     chat = db.session.scalar(select(Chat))

@@ -1,14 +1,22 @@
 """POST /webhooks/whatsapp: handshake, signature, storage first, idempotency, order, statuses,
 processing errors kept and retried."""
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from tests.chat_helpers import add_message, make_chat
-from tests.webhook_helpers import (PAYLOADS, URL, batch, message_payload, post_signed,
-                                   signed_headers, status_payload, text_payload)
+from tests.webhook_helpers import (
+    PAYLOADS,
+    URL,
+    batch,
+    message_payload,
+    post_signed,
+    signed_headers,
+    status_payload,
+    text_payload,
+)
 from webapp.domain.codes import Direction
 from webapp.extensions import db
 from webapp.models import Chat, Lead, Message, WebhookEvent
@@ -105,7 +113,7 @@ def test_the_same_wamid_five_times_is_stored_once(client):
 
 
 def test_messages_are_ordered_by_their_own_timestamp(client):
-    base = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=1)
+    base = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
     early = text_payload(wa_id="5511900000031", text="first", at=base)
     late = text_payload(wa_id="5511900000031", text="second", at=base + timedelta(minutes=3))
     post_signed(client, batch(late, early))  # one delivery, out of order

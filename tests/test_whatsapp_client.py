@@ -3,10 +3,9 @@ import socket
 
 import pytest
 
+from tests.webhook_helpers import FakeGraph
 from webapp.whatsapp.client import CloudApiClient, SandboxClient, WhatsAppError, client_for
 from webapp.whatsapp.errors import WINDOW_CLOSED
-
-from tests.webhook_helpers import FakeGraph
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """The response window on screen: the server's words now and at each change ahead (the page
 only swaps them in), and the polls that render them again before they run out."""
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -9,7 +9,7 @@ from tests.chat_helpers import make_chat
 from webapp.chats import presenters
 from webapp.chats.presenters import WINDOW_RERENDER, poll_is_current, poll_token, window_view
 
-NOW = datetime(2024, 5, 6, 12, 0, 0, 250_000, tzinfo=timezone.utc)
+NOW = datetime(2024, 5, 6, 12, 0, 0, 250_000, tzinfo=UTC)
 
 
 def shown_at(view, seconds: int) -> tuple[str, str]:

@@ -1,7 +1,7 @@
 """Away, capacity, the waiting line, reassigning unanswered chats and transfers to a group, as
 pure rules with an injected clock: every rule and its ties."""
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,12 +11,18 @@ from webapp.domain.group_transfer import transfer_to_group
 from webapp.domain.presence import is_online, presence
 from webapp.domain.reassignment import is_unanswered, reassign_unanswered, unanswered_cutoff
 from webapp.domain.routing import GROUPS_MODE, GroupRef, PreSeller, Rules
-from webapp.domain.settings_rules import (DEFAULT_TUNABLES, OPTIONAL_LIMITS, SWITCHES,
-                                          DistributionSettings, bounds_problem, kept_choices,
-                                          settings_problems)
+from webapp.domain.settings_rules import (
+    DEFAULT_TUNABLES,
+    OPTIONAL_LIMITS,
+    SWITCHES,
+    DistributionSettings,
+    bounds_problem,
+    kept_choices,
+    settings_problems,
+)
 from webapp.domain.waiting_line import WaitingChat, give_out, span
 
-NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 TIMEOUT = timedelta(seconds=90)
 SALES, SUPPORT = GroupRef(10, "Sales"), GroupRef(20, "Support")
 

@@ -3,7 +3,7 @@ payloads with fresh ids, and a fake Graph API on a real socket."""
 import copy
 import json
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -45,7 +45,7 @@ def with_fresh_ids(payload: dict) -> dict:
 def text_payload(wa_id="5511900000001", name="Lead", text="Hello", at=None, **fields) -> dict:
     """A one-message text delivery from a lead."""
     return text_delivery(wa_id=wa_id, name=name, text=text,
-                         at=at or datetime.now(timezone.utc), **fields)
+                         at=at or datetime.now(UTC), **fields)
 
 
 def message_payload(message: dict, wa_id="5511900000001", name="Lead") -> dict:

@@ -2,7 +2,7 @@
 write serialization."""
 import zlib
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import DateTime, event, func, text, type_coerce
 from sqlalchemy.engine import Engine
@@ -30,19 +30,19 @@ class UTCDateTime(TypeDecorator):
     def process_bind_param(self, value, dialect):
         """Convert an aware datetime to naive UTC for storage."""
         if value is not None and value.tzinfo is not None:
-            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+            value = value.astimezone(UTC).replace(tzinfo=None)
         return value
 
     def process_result_value(self, value, dialect):
         """Mark a stored naive value as UTC."""
         if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return value
 
 
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def database_clock(session: Session, ahead: timedelta = timedelta(0)):

@@ -11,7 +11,7 @@ import secrets
 import signal
 import socket
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import click
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -139,7 +139,7 @@ def schedule_jobs(app: Flask, scheduler: BaseScheduler, runner: str) -> BaseSche
     for name in JOBS:
         scheduler.add_job(_scheduled_run, "interval", seconds=interval, args=(app, name, runner),
                           id=name, name=name, coalesce=True, max_instances=1,
-                          misfire_grace_time=interval, next_run_time=datetime.now(timezone.utc))
+                          misfire_grace_time=interval, next_run_time=datetime.now(UTC))
     return scheduler
 
 
@@ -185,7 +185,7 @@ def init_jobs(app: Flask) -> None:
         return
     runner = runner_id()
     scheduler = schedule_jobs(app, BackgroundScheduler(
-        timezone=timezone.utc, executors=_executors(), daemon=True), runner)
+        timezone=UTC, executors=_executors(), daemon=True), runner)
     scheduler.start()
     app.extensions["relay_scheduler"] = scheduler
     atexit.register(stop_runner, app, scheduler, runner)
@@ -208,7 +208,7 @@ def run_jobs_command():
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
     runner = runner_id()
     scheduler = schedule_jobs(app, BlockingScheduler(
-        timezone=timezone.utc, executors=_executors()), runner)
+        timezone=UTC, executors=_executors()), runner)
     # A service manager stops us with SIGTERM: finish the current run, release the leases.
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown())
     click.echo(f"Running {', '.join(JOBS)} every {app.config['JOBS_INTERVAL_SECONDS']} s "

@@ -7,8 +7,8 @@ from ..domain.inputs import parse_whole_number
 from ..extensions import db
 from ..services import chat_reports, conversations
 from ..services.api_tokens import user_for_token
-from . import bp
 from ..services.team import team_overview
+from . import bp
 from .serializers import chat_summary, decision, message, team_member
 
 MAX_PER_PAGE = 100

@@ -4,8 +4,8 @@ import re
 from wtforms import Field, IntegerField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..domain.limits import REPLY_LENGTH, TRANSFER_NOTE_LENGTH
 from ..domain.inputs import MAX_ID, parse_id, parse_whole_number
+from ..domain.limits import REPLY_LENGTH, TRANSFER_NOTE_LENGTH
 from ..forms import RelayForm
 
 

@@ -1,6 +1,6 @@
 """How chats read on screen: timestamps for the browser, labels for types, states, reasons."""
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask
 
@@ -30,12 +30,12 @@ def iso_utc(moment: datetime | None) -> str:
     """ISO 8601 in UTC with a Z, for the browser (and the API) to read."""
     if moment is None:
         return ""
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def utc_text(moment: datetime | None) -> str:
     """A readable UTC time, shown until the browser turns it into local time."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if moment else ""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else ""
 
 
 def duration_text(left: timedelta) -> str:

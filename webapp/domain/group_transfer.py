@@ -1,5 +1,5 @@
 """A manager transfers a chat to a group: the tiebreaker picks among its members."""
-from typing import Sequence
+from collections.abc import Sequence
 
 from .codes import RoutingReason
 from .routing import Decision, GroupRef, PreSeller, explain_pick, members_with_room, pick

@@ -5,12 +5,20 @@ the lead last started waiting), with no reply from them: the chat goes to anothe
 pre-seller with room by the tiebreaker, never back to anyone who let it lapse before. With
 nobody else, it stays and is flagged overdue for the managers.
 """
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
-from typing import Collection, Sequence
 
 from .codes import RoutingReason
-from .routing import (GROUPS_MODE, Decision, PreSeller, Rules, delivery_group, eligible,
-                      explain_pick, pick)
+from .routing import (
+    GROUPS_MODE,
+    Decision,
+    PreSeller,
+    Rules,
+    delivery_group,
+    eligible,
+    explain_pick,
+    pick,
+)
 
 
 def unanswered_cutoff(now: datetime, minutes: int) -> datetime:

@@ -5,9 +5,9 @@ presence, open chats and chats in activity) with a few set-based queries and app
 decision. A decision changes nothing but its result: `PreSeller.given_chat` says what it
 did to the winner, so decisions can be applied one after another in memory.
 """
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
-from typing import Iterable, Sequence
+from datetime import UTC, datetime
 
 from .capacity import has_room
 from .codes import RoutingReason
@@ -15,7 +15,7 @@ from .settings_rules import GROUPS_MODE, ONLINE_MODE, Tunables
 from .window import is_open
 
 # "Never given a chat" sorts before any real time.
-_NEVER = datetime.min.replace(tzinfo=timezone.utc)
+_NEVER = datetime.min.replace(tzinfo=UTC)
 # Details name at most this many people, so a big team's tie stays one readable line.
 _NAMES_SHOWN = 3
 

@@ -1,8 +1,8 @@
 """Which message times can be believed: none before WhatsApp, none from the future."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 # WhatsApp appeared in 2009: an earlier time is a broken or forged timestamp.
-WHATSAPP_EPOCH = datetime(2009, 1, 1, tzinfo=timezone.utc)
+WHATSAPP_EPOCH = datetime(2009, 1, 1, tzinfo=UTC)
 # How far ahead of our clock a message's time may be (clocks of two hosts never agree
 # exactly). Beyond it a message would open a response window that never closes.
 CLOCK_SKEW = timedelta(minutes=5)

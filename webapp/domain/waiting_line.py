@@ -5,9 +5,9 @@ pre-sellers with room, else the alternate recipients with room), one chat after 
 each decision counts the chats given before it. The first chat nobody can take ends the
 round, as every later one would find the same people.
 """
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Sequence
 
 from .capacity import in_activity
 from .codes import RoutingReason

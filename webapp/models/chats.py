@@ -6,9 +6,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import UTCDateTime, utcnow
 from ..domain.codes import ChatStatus, MessageStatus
-from ..domain.limits import (LEAD_NAME_LENGTH, LEAD_USER_ID_LENGTH, MESSAGE_TYPE_LENGTH,
-                             PREVIEW_LENGTH, WA_ID_LENGTH, WAMID_LENGTH)
-from ..extensions import db
+from ..domain.limits import (
+    LEAD_NAME_LENGTH,
+    LEAD_USER_ID_LENGTH,
+    MESSAGE_TYPE_LENGTH,
+    PREVIEW_LENGTH,
+    WA_ID_LENGTH,
+    WAMID_LENGTH,
+)
+from ..extensions import Model
 from .settings import Group
 from .users import User
 
@@ -18,7 +24,7 @@ _OPEN_ONLY = f"status = '{ChatStatus.OPEN}'"
 _WAITING = f"{_OPEN_ONLY} AND assignee_id IS NULL"
 
 
-class Lead(db.Model):
+class Lead(Model):
     """A person writing to the business, known by wa_id and/or business-scoped user_id."""
 
     __tablename__ = "leads"
@@ -39,7 +45,7 @@ class Lead(db.Model):
         return self.name or self.wa_id or self.user_id or f"Lead {self.id}"
 
 
-class Chat(db.Model):
+class Chat(Model):
     """One conversation with a lead, open until it expires or is closed."""
 
     __tablename__ = "chats"
@@ -89,7 +95,7 @@ class Chat(db.Model):
     group: Mapped[Group | None] = relationship()
 
 
-class Message(db.Model):
+class Message(Model):
     """One WhatsApp message, inbound from the lead or outbound from us."""
 
     __tablename__ = "messages"
@@ -112,7 +118,7 @@ class Message(db.Model):
     sender: Mapped[User | None] = relationship()
 
 
-class RoutingDecision(db.Model):
+class RoutingDecision(Model):
     """Why a chat went where it did: one row per routing or transfer."""
 
     __tablename__ = "routing_decisions"

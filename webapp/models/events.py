@@ -6,11 +6,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import UTCDateTime, utcnow
 from ..domain.limits import API_TOKEN_NAME_LENGTH, API_TOKEN_PREFIX_LENGTH
-from ..extensions import db
+from ..extensions import Model
 from .users import User
 
 
-class WebhookEvent(db.Model):
+class WebhookEvent(Model):
     """A webhook delivery stored raw before processing, so nothing is lost."""
 
     __tablename__ = "webhook_events"
@@ -27,7 +27,7 @@ class WebhookEvent(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A manager's bearer token for the read API, stored as a SHA-256 hash.
 
     A revoked token keeps its row (who had it, when it was last used) but never works again.
@@ -57,7 +57,7 @@ class ApiToken(db.Model):
         return "active"
 
 
-class JobRun(db.Model):
+class JobRun(Model):
     """A background job's last runs, and the lease that keeps it to one runner."""
 
     __tablename__ = "job_runs"

@@ -5,10 +5,10 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import UTCDateTime
-from ..extensions import db
+from ..extensions import Model
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """A signed-in browser. The cookie carries a random token; only its hash is stored.
 
     Ending a session deletes its row, so a copied cookie stops working everywhere at once.
@@ -23,7 +23,7 @@ class UserSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
-class SignInFailure(db.Model):
+class SignInFailure(Model):
     """One failed (or not yet successful) sign-in, counted per account and per address.
 
     Both are stored as keyed hashes: the table never holds what someone typed as an e-mail

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db import UTCDateTime, utcnow
 from ..domain.limits import GROUP_NAME_LENGTH
 from ..domain.settings_rules import DEFAULT_TUNABLES, ONLINE_MODE
-from ..extensions import db
+from ..extensions import Model, db
 from .users import User
 
 group_members = Table(
@@ -36,7 +36,7 @@ settings_alternate_recipients = Table(
 )
 
 
-class Group(db.Model):
+class Group(Model):
     """A named set of pre-sellers, used by distribution and offline transfer."""
 
     __tablename__ = "groups"
@@ -48,7 +48,7 @@ class Group(db.Model):
         secondary=group_members, order_by=User.name, lazy="selectin")
 
 
-class WhatsAppSettings(db.Model):
+class WhatsAppSettings(Model):
     """The single row of Settings → WhatsApp Business (id 1); the domain gives the defaults."""
 
     __tablename__ = "whatsapp_settings"

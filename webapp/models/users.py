@@ -11,14 +11,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..db import UTCDateTime, utcnow
 from ..domain.limits import EMAIL_LENGTH, USER_NAME_LENGTH
 from ..domain.presence import offline_cutoffs, online_cutoff
-from ..extensions import db
+from ..extensions import Model
 
 MANAGER = "manager"
 PRE_SELLER = "pre-seller"
 ROLES = (MANAGER, PRE_SELLER)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who signs in: a manager or a pre-seller."""
 
     __tablename__ = "users"

@@ -16,8 +16,14 @@ from ..domain.reassignment import reassign_unanswered, unanswered_cutoff
 from ..domain.routing import Decision, PreSeller, Rules
 from ..extensions import db
 from ..models import Chat, Message, RoutingDecision, User
-from .assignment import (active_pre_seller, load_people, locked_chat, online_now, reassign,
-                         routing_rules)
+from .assignment import (
+    active_pre_seller,
+    load_people,
+    locked_chat,
+    online_now,
+    reassign,
+    routing_rules,
+)
 from .waiting_line import give_out_waiting
 
 

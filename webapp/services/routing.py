@@ -16,8 +16,16 @@ from ..domain.routing import Decision, Rules, is_continuation, offline_transfer,
 from ..domain.window import is_open, latest_inbound, window_end
 from ..extensions import db
 from ..models import Chat, Lead, RoutingDecision, User, group_members
-from .assignment import (active_pre_seller, load_people, locked_chat, mark_assigned,
-                         new_lead_people, online_now, reassign, routing_rules)
+from .assignment import (
+    active_pre_seller,
+    load_people,
+    locked_chat,
+    mark_assigned,
+    new_lead_people,
+    online_now,
+    reassign,
+    routing_rules,
+)
 
 
 class RoutingError(ValueError):

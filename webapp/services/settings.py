@@ -2,8 +2,12 @@
 from flask import g
 from sqlalchemy import select
 
-from ..domain.settings_rules import (DistributionSettings, kept_choices, settings_problems,
-                                     tunable_values)
+from ..domain.settings_rules import (
+    DistributionSettings,
+    kept_choices,
+    settings_problems,
+    tunable_values,
+)
 from ..extensions import db
 from ..models import PRE_SELLER, Group, User, WhatsAppSettings
 

@@ -19,8 +19,14 @@ from ..domain.routing import GroupRef, PreSeller
 from ..extensions import db
 from ..models import Chat, Group, RoutingDecision, User, group_members
 from ..wording import moment, refusal_text
-from .assignment import (active_pre_seller, load_people, locked_chat, online_now, reassign,
-                         routing_rules)
+from .assignment import (
+    active_pre_seller,
+    load_people,
+    locked_chat,
+    online_now,
+    reassign,
+    routing_rules,
+)
 from .waiting_line import give_out_waiting
 
 

@@ -1,12 +1,28 @@
 """The Settings → WhatsApp Business form: types and presence here, the rules in the domain."""
-from wtforms import (BooleanField, Field, IntegerField, RadioField, SelectChoice, SelectField,
-                     SelectMultipleField)
+from wtforms import (
+    BooleanField,
+    Field,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+)
 from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..domain.settings_rules import (DEFAULT_TUNABLES, LIMITS, MODE_LABELS, OPTIONAL_LIMITS,
-                                     OUT_OF_BOUNDS, SECTIONS, SWITCHES, TIMING, WORKLOAD,
-                                     DistributionSettings)
+from ..domain.settings_rules import (
+    DEFAULT_TUNABLES,
+    LIMITS,
+    MODE_LABELS,
+    OPTIONAL_LIMITS,
+    OUT_OF_BOUNDS,
+    SECTIONS,
+    SWITCHES,
+    TIMING,
+    WORKLOAD,
+    DistributionSettings,
+)
 from ..forms import RelayForm, database_id
 
 

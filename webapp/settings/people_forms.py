@@ -1,13 +1,11 @@
 """Forms of the Groups and Users pages."""
-from wtforms import (EmailField, IntegerField, PasswordField, SelectChoice, SelectField,
-                     StringField)
-from wtforms.validators import (InputRequired, Length, NumberRange, Optional, Regexp,
-                                ValidationError)
+from wtforms import EmailField, IntegerField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..domain.inputs import password_problem
 from ..domain.limits import EMAIL_LENGTH, GROUP_NAME_LENGTH, USER_NAME_LENGTH
-from ..forms import RelayForm, database_id
 from ..domain.settings_rules import OPTIONAL_LIMITS, OUT_OF_BOUNDS
+from ..forms import RelayForm, database_id
 from ..models import PRE_SELLER, ROLES
 
 # The shape of an address, nothing more: company domains such as .test or .local are fine,

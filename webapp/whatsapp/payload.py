@@ -9,10 +9,15 @@ every other field (account, template, quality updates, echoes...) is accepted an
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from ..domain.limits import (LEAD_NAME_LENGTH, LEAD_USER_ID_LENGTH, MESSAGE_TYPE_LENGTH,
-                             WA_ID_LENGTH, WAMID_LENGTH)
+from ..domain.limits import (
+    LEAD_NAME_LENGTH,
+    LEAD_USER_ID_LENGTH,
+    MESSAGE_TYPE_LENGTH,
+    WA_ID_LENGTH,
+    WAMID_LENGTH,
+)
 from .placeholders import describe
 
 BUSINESS_ACCOUNT = "whatsapp_business_account"
@@ -191,7 +196,7 @@ def _timestamp(raw: dict, where: str) -> datetime:
     if not isinstance(value, int) or isinstance(value, bool) \
             or not MIN_TIMESTAMP <= value <= MAX_TIMESTAMP:
         raise PayloadError(f"{where}: 'timestamp' must be Unix seconds.")
-    return datetime.fromtimestamp(value, tz=timezone.utc)
+    return datetime.fromtimestamp(value, tz=UTC)
 
 
 def _sender(raw: dict, contacts: list[dict], where: str) -> tuple[str | None, str | None, str]:
