@@ -16,7 +16,7 @@ LOCAL_URL := http://$(LOCAL_HOST):$(PORT)
 # The debugger runs code from the browser: only for a server that listens on this machine.
 DEBUGGER := $(if $(filter 127.0.0.1 localhost ::1,$(HOST)),,--no-debugger)
 
-.PHONY: run test test-fast e2e bench serve jobs reset clean
+.PHONY: run lint test test-fast e2e bench serve jobs reset clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
@@ -42,8 +42,14 @@ run: $(STAMP)
 	@echo "$(LOCAL_URL)" > instance/server-url
 	SCHEDULER_ENABLED=$${SCHEDULER_ENABLED:-1} $(FLASK) run --debug $(DEBUGGER) --host $(HOST) --port $(PORT)
 
-## test: the whole suite, browser journeys included
-test: $(DEV_STAMP)
+## lint: ruff (style, imports, likely bugs) over the code and tests, mypy over webapp/;
+## settings in pyproject.toml
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+## test: lint, then the whole suite, browser journeys included
+test: lint
 	$(BIN)/pytest
 
 ## test-fast: everything but the browser journeys
@@ -69,4 +75,4 @@ reset: $(STAMP)
 	$(FLASK) reset-demo
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

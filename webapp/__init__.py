@@ -22,7 +22,9 @@ def trust_proxies(app: Flask) -> None:
     if proxies < 0:
         raise ValueError("TRUSTED_PROXIES must be 0 or more")
     if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+        # Flask documents wrapping wsgi_app in middleware; its annotations call it a method.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -3,10 +3,11 @@ write serialization."""
 import zlib
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import DateTime, event, func, text, type_coerce
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.types import TypeDecorator
 
 # Key of the PostgreSQL transaction-level advisory lock that serializes routing decisions.
@@ -19,6 +20,9 @@ LEAD_LOCK_SPACE = 7_311
 SIGN_IN_LOCK_SPACE = 7_312
 # Where a session remembers which lead locks its current transaction holds.
 _HELD_LEAD_LOCKS = "relay_lead_locks"
+
+# A session, or the request's scoped session (db.session) that stands in for one.
+AnySession = Session | scoped_session[Any]
 
 
 class UTCDateTime(TypeDecorator):
@@ -45,7 +49,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def database_clock(session: Session, ahead: timedelta = timedelta(0)):
+def database_clock(session: AnySession, ahead: timedelta = timedelta(0)):
     """SQL for the database's current time plus `ahead`, as UTCDateTime stores it.
 
     Leases and expiry compare against this rather than the Python clock, so one host whose
@@ -61,14 +65,14 @@ def database_clock(session: Session, ahead: timedelta = timedelta(0)):
 
 
 def engine_options(uri: str, *, connect_timeout: int, statement_timeout: int,
-                   lock_timeout: int = 0, pool_timeout: int | None = None) -> dict:
+                   lock_timeout: int = 0, pool_timeout: int | None = None) -> dict[str, Any]:
     """Engine options that bound every wait on PostgreSQL (seconds; 0 = no statement
     limit) and keep statement parameters (lead data) out of error messages and logs.
 
     SQLite needs no timeouts here: it is a file on this host, and its busy timeout
     (setup_sqlite) bounds the wait for its write lock.
     """
-    options = {"hide_parameters": True}
+    options: dict[str, Any] = {"hide_parameters": True}
     if uri.startswith("postgresql"):
         server_limits = f"-c statement_timeout={statement_timeout * 1000}"
         if lock_timeout:
@@ -79,7 +83,7 @@ def engine_options(uri: str, *, connect_timeout: int, statement_timeout: int,
     return options
 
 
-def allow_statements_for(session: Session, limit: timedelta) -> None:
+def allow_statements_for(session: AnySession, limit: timedelta) -> None:
     """Raise the statement timeout until the transaction ends (a background job's work
     may take longer than a web request's)."""
     if session.get_bind().dialect.name == "postgresql":
@@ -112,7 +116,7 @@ def setup_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def lock_routing(session: Session) -> None:
+def lock_routing(session: AnySession) -> None:
     """Serialize routing decisions until the current transaction ends."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ROUTING_LOCK_KEY})
@@ -122,7 +126,7 @@ def lock_routing(session: Session) -> None:
         session.connection()
 
 
-def lock_leads(session: Session, identities: Iterable[str | None]) -> None:
+def lock_leads(session: AnySession, identities: Iterable[str | None]) -> None:
     """Serialize the messages of these leads (named by wa_id or user_id) until the
     transaction ends, so a message id is checked and a lead found by one delivery at a time.
 
@@ -146,12 +150,12 @@ def lock_leads(session: Session, identities: Iterable[str | None]) -> None:
     session.info[_HELD_LEAD_LOCKS] = (transaction, held | wanted)
 
 
-def serializes_all_writes(session: Session) -> bool:
+def serializes_all_writes(session: AnySession) -> bool:
     """True on SQLite, where every transaction holds the single write lock from its start."""
     return session.get_bind().dialect.name == "sqlite"
 
 
-def lock_sign_in(session: Session, keys: Iterable[str]) -> None:
+def lock_sign_in(session: AnySession, keys: Iterable[str]) -> None:
     """Serialize sign-in attempts on the same account or client address until the
     transaction ends, so that checking the throttle and counting the attempt are one step
     across every worker and host (PostgreSQL advisory locks, sorted: no deadlocks).

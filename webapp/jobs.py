@@ -55,15 +55,16 @@ def expire_chats_job(now: datetime) -> str:
 def offline_owners_job(now: datetime) -> str:
     """Offline-owner sweep; says which chats moved to whom."""
     moved = sweeps.sweep_offline_owners(now)
-    moves = ", ".join(f"chat {decision.chat_id} → {decision.assignee.email}"
-                      for decision in moved)
+    moves = ", ".join(f"chat {d.chat_id} → {d.assignee.email if d.assignee else 'nobody'}"
+                      for d in moved)
     return f"{_plural(len(moved), 'chat')} moved" + (f": {moves}" if moves else "")
 
 
 def reassign_unanswered_job(now: datetime) -> str:
     """Reassign-unanswered sweep; says which chats moved to whom and which stay overdue."""
     decisions = reassignment.reassign_unanswered_chats(now)
-    moves = ", ".join(f"chat {decision.chat_id} → {decision.assignee.email}"
+    moves = ", ".join(f"chat {decision.chat_id} → "
+                      f"{decision.assignee.email if decision.assignee else 'nobody'}"
                       + (" (overdue)" if decision.from_assignee_id == decision.assignee_id
                          else "") for decision in decisions)
     return f"{_plural(len(decisions), 'chat')} reassigned or flagged" + (
@@ -200,7 +201,8 @@ def job_statuses(now: datetime, session: Session) -> dict:
 @click.command("run-jobs")
 def run_jobs_command():
     """Run the background jobs in this process, every JOBS_INTERVAL_SECONDS, until stopped."""
-    app = current_app._get_current_object()
+    # current_app is a werkzeug LocalProxy that Flask annotates as Flask itself.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -5,6 +5,8 @@ A database error's text holds the statement, its parameters and the server's DET
 classes only; the caller adds the ids of what it was doing. Other exceptions keep their
 first line, which our code writes.
 """
+from collections.abc import Iterator
+
 from sqlalchemy.exc import SQLAlchemyError
 
 # Driver modules whose exceptions quote the data of the failed statement.
@@ -15,7 +17,7 @@ class RedactedError(Exception):
     """Stands in for a database error in a logged traceback: same frames, no data."""
 
 
-def _chain(error: BaseException):
+def _chain(error: BaseException | None) -> Iterator[BaseException]:
     """The error and every exception it was raised from or while handling."""
     seen = set()
     while error is not None and id(error) not in seen:

@@ -43,7 +43,7 @@ def _token(token_id: int | None, prefix: str | None) -> ApiToken:
             raise click.ClickException(f"No API token with id {token_id}.")
         return token
     try:
-        return api_tokens.token_by_prefix(prefix)
+        return api_tokens.token_by_prefix(prefix or "")
     except api_tokens.ApiTokenError as error:
         raise click.ClickException(str(error)) from error
 

@@ -38,7 +38,10 @@ class RecipientForm(RelayForm):
 
     def recipient(self) -> dict[str, int]:
         """The transfer's keyword naming its recipient: to_user_id or to_group_id."""
-        kind, number = RECIPIENT.match(self.to.data).groups()
+        match = RECIPIENT.match(self.to.data)
+        if match is None:  # called before validate() refused it
+            raise ValidationError(PICK_RECIPIENT)
+        kind, number = match.groups()
         return {f"to_{kind}_id": int(number)}
 
 

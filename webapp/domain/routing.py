@@ -162,7 +162,7 @@ def route_new_chat(*, owner_id: int | None, people: Sequence[PreSeller],
     return _new_lead(people, rules, preface)
 
 
-def offline_transfer(*, owner_id: int, people: Sequence[PreSeller], rules: Rules,
+def offline_transfer(*, owner_id: int | None, people: Sequence[PreSeller], rules: Rules,
                      why: str) -> Decision | None:
     """Offline parent chat transfer: an online member of the transfer group, by tiebreaker.
 
@@ -210,8 +210,8 @@ def _new_lead(people: Sequence[PreSeller], rules: Rules, preface: str) -> Decisi
     """Distribution among the eligible, else the alternates, else unassigned."""
     pool = eligible(people, rules)
     winner = pick(pool)
-    if winner is not None and rules.mode == GROUPS_MODE:
-        group = delivery_group(winner, rules)
+    group = delivery_group(winner, rules) if winner is not None else None
+    if winner is not None and rules.mode == GROUPS_MODE and group is not None:
         noun = f"online pre-seller in {_group_names(rules)}"
         return Decision(RoutingReason.GROUP, winner.id, group.id,
                         f"{preface}{explain_pick(winner, pool, noun)}; "

@@ -6,6 +6,7 @@ the tests' reset all read them from it. A tunable is a number (always set), an o
 number (empty turns its rule off, or means "no limit") or a switch (on or off).
 """
 from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 ONLINE_MODE, GROUPS_MODE = "online", "groups"
 # The SPEC's wording, shown as the radios' labels.
@@ -68,7 +69,7 @@ SECTIONS: dict[str, str] = {f.name: f.metadata["section"] for f in _FIELDS}
 DEFAULT_TUNABLES = Tunables()
 
 
-def tunable_values(source: object) -> dict[str, int | bool | None]:
+def tunable_values(source: object) -> dict[str, Any]:
     """Every tunable's value as `source` holds it (a stored settings row, the wanted ones…)."""
     return {name: getattr(source, name) for name in SECTIONS}
 

@@ -21,6 +21,6 @@ def is_open(expires_at: datetime | None, now: datetime) -> bool:
 
 def time_left(expires_at: datetime | None, now: datetime) -> timedelta:
     """What remains of the window; zero once it has closed."""
-    if not is_open(expires_at, now):
+    if expires_at is None or not is_open(expires_at, now):
         return timedelta(0)
     return expires_at - now

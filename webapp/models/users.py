@@ -2,6 +2,7 @@
 import secrets
 from datetime import datetime, timedelta
 from functools import cache
+from typing import TypeGuard
 
 from flask_login import UserMixin
 from sqlalchemy import ColumnElement, Index, String, and_, or_
@@ -96,7 +97,7 @@ def _nobodys_password_hash() -> str:
     return generate_password_hash(secrets.token_urlsafe(16))
 
 
-def verify_password(user: User | None, password: str) -> bool:
+def verify_password(user: User | None, password: str) -> TypeGuard[User]:
     """Check a password with the same work whether or not the account exists.
 
     An unknown e-mail is checked against a dummy hash, so answering it takes as long as a

@@ -4,8 +4,9 @@ stops being a manager."""
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import joinedload
 
 from ..domain.limits import API_TOKEN_NAME_LENGTH, API_TOKEN_PREFIX_LENGTH
@@ -109,6 +110,6 @@ def revoke_token(token: ApiToken, now: datetime) -> bool:
 
 def revoke_tokens_of(user_id: int, now: datetime) -> int:
     """Revoke every token of a user for good; returns how many were still unrevoked."""
-    return db.session.execute(
+    return cast(CursorResult[Any], db.session.execute(
         update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=now).execution_options(synchronize_session="fetch")).rowcount
+        .values(revoked_at=now).execution_options(synchronize_session="fetch"))).rowcount

@@ -5,10 +5,11 @@ number of statements never grows with the number of chats. Each list also has a
 fingerprint, so a polling browser learns cheaply that nothing changed.
 """
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, case, func, select, tuple_
+from sqlalchemy import Select, case, func, literal, select, tuple_
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..domain.codes import ChatStatus, Presence
@@ -150,10 +151,10 @@ def telephony_page(filters: ChatFilter, cursor: Cursor | None, now: datetime,
     stmt = _filtered(filters)
     if cursor is None or cursor.older:
         if cursor is not None:
-            stmt = stmt.where(key < tuple_(cursor.at, cursor.chat_id))
+            stmt = stmt.where(key < tuple_(literal(cursor.at), literal(cursor.chat_id)))
         stmt = stmt.order_by(Chat.last_message_at.desc(), Chat.id.desc())
     else:
-        stmt = stmt.where(key > tuple_(cursor.at, cursor.chat_id))
+        stmt = stmt.where(key > tuple_(literal(cursor.at), literal(cursor.chat_id)))
         stmt = stmt.order_by(Chat.last_message_at.asc(), Chat.id.asc())
     rows = list(db.session.scalars(stmt.limit(size + 1)).unique())
     more = len(rows) > size
@@ -180,12 +181,12 @@ def unassigned_waiting_count() -> int:
     return db.session.scalar(
         select(func.count(Chat.id)).where(Chat.assignee_id.is_(None),
                                           Chat.status == ChatStatus.OPEN,
-                                          Chat.awaiting_reply.is_(True)))
+                                          Chat.awaiting_reply.is_(True))) or 0
 
 
-def filter_choices() -> tuple[list, list]:
+def filter_choices() -> tuple[Sequence[tuple[int, str]], Sequence[tuple[int, str]]]:
     """(id, name) of the pre-sellers and of the groups to filter by: two small queries."""
     people = db.session.execute(select(User.id, User.name).where(User.role == PRE_SELLER)
-                                .order_by(User.name, User.id)).all()
-    groups = db.session.execute(select(Group.id, Group.name).order_by(Group.name)).all()
+                                .order_by(User.name, User.id)).tuples().all()
+    groups = db.session.execute(select(Group.id, Group.name).order_by(Group.name)).tuples().all()
     return people, groups

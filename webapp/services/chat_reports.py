@@ -65,7 +65,7 @@ def latest_reasons(chat_ids: list[int]) -> dict[int, str]:
               .group_by(RoutingDecision.chat_id))
     rows = db.session.execute(select(RoutingDecision.chat_id, RoutingDecision.reason)
                               .where(RoutingDecision.id.in_(latest)))
-    return dict(rows.all())
+    return dict(rows.tuples().all())
 
 
 def chat_messages(chat_id: int) -> list[Message]:

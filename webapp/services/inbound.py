@@ -81,7 +81,7 @@ def process_event(event_id: int, body: bytes, now: datetime) -> ProcessingResult
 
 def record_failure(event_id: int, reason: str, now: datetime) -> None:
     """Keep why processing failed on the (already stored) event, for reprocess-events."""
-    event = db.session.get(WebhookEvent, event_id)
+    event = db.session.get_one(WebhookEvent, event_id)
     event.error = reason[:ERROR_LENGTH]
     event.attempts += 1
     db.session.flush()
@@ -144,7 +144,8 @@ def _store_messages(messages: tuple[InboundMessage, ...], now: datetime,
     lock_leads(db.session, [identity for m in messages for identity in (m.wa_id, m.user_id)])
     known = set(db.session.scalars(
         select(Message.wamid).where(Message.wamid.in_({m.wamid for m in messages}))))
-    stored, failed = 0, []
+    stored = 0
+    failed: list[str] = []
     for message in messages:
         if message.wamid in known:
             continue
@@ -175,7 +176,8 @@ def _apply_statuses(statuses: tuple[StatusUpdate, ...],
     replies = {m.wamid: m for m in db.session.scalars(
         select(Message).where(Message.wamid.in_({s.wamid for s in statuses}),
                               Message.direction == Direction.OUTBOUND))}
-    applied, failed = 0, []
+    applied = 0
+    failed: list[str] = []
     for status in sorted(statuses, key=lambda s: s.at):
         reply = replies.get(status.wamid)
         state = STATUS_ALIASES.get(status.status, status.status)

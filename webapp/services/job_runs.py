@@ -9,8 +9,9 @@ UPDATE's WHERE is re-checked under the row's write lock on both. Leases are time
 database's clock, never a runner's: a runner whose clock runs ahead cannot take a live lease.
 """
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -36,12 +37,13 @@ def acquire_lease(name: str, runner: str, now: datetime, ttl: timedelta) -> bool
     runner holds it. `now` is the runner's own time of the run, recorded as its start."""
     _ensure_row(name)
     free = or_(JobRun.locked_until.is_(None), JobRun.locked_until <= database_clock(db.session))
-    result = db.session.execute(
+    # An UPDATE's result is a CursorResult (it has a rowcount); execute() is typed for any.
+    result = cast(CursorResult[Any], db.session.execute(
         update(JobRun)
         .where(JobRun.name == name, or_(free, JobRun.locked_by == runner))
         .values(locked_by=runner, locked_until=database_clock(db.session, ttl),
                 last_started_at=now)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)))
     return result.rowcount == 1
 
 
@@ -83,10 +85,10 @@ def record_failure(name: str, runner: str, now: datetime, error: BaseException,
 
 def release_leases(runner: str) -> int:
     """Hand back every lease this runner holds (a scheduler shutting down)."""
-    result = db.session.execute(
+    result = cast(CursorResult[Any], db.session.execute(
         update(JobRun).where(JobRun.locked_by == runner)
         .values(locked_by=None, locked_until=None)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)))
     return result.rowcount
 
 
@@ -103,13 +105,13 @@ def _status(run: JobRun | None, now: datetime, overdue_after: timedelta) -> dict
     """One job's status: never-run, ok, failing (last run failed) or overdue (no runner?)."""
     fields = ("last_started_at", "last_success_at", "last_result", "last_error_at",
               "last_error")
-    status = {field: getattr(run, field, None) for field in fields}
+    status: dict[str, Any] = {field: getattr(run, field, None) for field in fields}
     success, error_at = status["last_success_at"], status["last_error_at"]
     if run is None or (success is None and error_at is None):
         state = "never-run"
     elif error_at is not None and (success is None or error_at > success):
         state = "failing"
-    elif now - success > overdue_after:
+    elif success is not None and now - success > overdue_after:
         state = "overdue"
     else:
         state = "ok"

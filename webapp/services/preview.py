@@ -28,7 +28,7 @@ class NextChat:
 def next_chat(now: datetime, wanted: DistributionSettings | None = None) -> NextChat:
     """The decision a new lead writing now would get, with `wanted` settings or the saved."""
     unsaved = wanted is not None and kept_choices(wanted) != kept_choices(stored_settings())
-    rules = rules_for(wanted) if unsaved else routing_rules()
+    rules = rules_for(wanted) if wanted is not None and unsaved else routing_rules()
     people = new_lead_people(now, rules)
     decision = route_new_chat(owner_id=None, people=people, rules=rules)
     name = next((person.name for person in people if person.id == decision.assignee_id), None)

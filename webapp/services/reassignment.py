@@ -5,8 +5,9 @@ the routing lock, its row re-read and checked against the version the query saw,
 team loaded once and counted in memory as chats move. Flushes, never commits.
 """
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, and_, exists, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from ..db import lock_routing
@@ -51,11 +52,13 @@ def unanswered_chats(now: datetime, minutes: int) -> list[Chat]:
 
 def clear_answered_overdue(minutes: int | None) -> int:
     """Overdue flags of chats answered since (or of every chat, with the rule off) go."""
-    stale = Chat.overdue_since.is_not(None)
+    stale: ColumnElement[bool] = Chat.overdue_since.is_not(None)
     if minutes is not None:
         stale = and_(stale, or_(Chat.awaiting_reply.is_(False), replied_since_assigned()))
-    return db.session.execute(update(Chat).where(stale).values(overdue_since=None)
-                              .execution_options(synchronize_session=False)).rowcount
+    # An UPDATE's result is a CursorResult (it has a rowcount); execute() is typed for any.
+    return cast(CursorResult[Any], db.session.execute(
+        update(Chat).where(stale).values(overdue_since=None)
+        .execution_options(synchronize_session=False))).rowcount
 
 
 def reassign_unanswered_chats(now: datetime) -> list[RoutingDecision]:
@@ -84,19 +87,23 @@ def _move(chat: Chat, lapsed: set[int], team: dict[int, PreSeller], rules: Rules
     """Reassign one candidate, or flag it overdue; None when it changed meanwhile or was
     already flagged."""
     seen_version = chat.version
-    chat = locked_chat(chat.id)
-    if chat is None or chat.version != seen_version or chat.status != ChatStatus.OPEN:
+    current = locked_chat(chat.id)
+    # Unchanged since it was found: still open, still with the pre-seller who left it.
+    if current is None or current.version != seen_version or current.status != ChatStatus.OPEN \
+            or current.assignee is None:
         return None
-    decision = reassign_unanswered(assignee_id=chat.assignee_id,
-                                   assignee_name=chat.assignee.name, lapsed_ids=lapsed,
+    chat, owner = current, current.assignee
+    decision = reassign_unanswered(assignee_id=owner.id,
+                                   assignee_name=owner.name, lapsed_ids=lapsed,
                                    people=list(team.values()), rules=rules)
     if decision.reason == RoutingReason.OVERDUE:
         return _flag_overdue(chat, decision, now)
     active = in_activity(chat.last_inbound_at, now, rules.activity_window_minutes)
-    team[decision.assignee_id] = team[decision.assignee_id].given_chat(now, in_activity=active)
-    if chat.assignee_id in team:
-        team[chat.assignee_id] = team[chat.assignee_id].lost_chat(in_activity=active)
-    return reassign(chat, db.session.get(User, decision.assignee_id), reason=decision.reason,
+    winner = db.session.get_one(User, decision.assignee_id)
+    team[winner.id] = team[winner.id].given_chat(now, in_activity=active)
+    if owner.id in team:
+        team[owner.id] = team[owner.id].lost_chat(in_activity=active)
+    return reassign(chat, winner, reason=decision.reason,
                     detail=decision.detail, group_id=decision.group_id, now=now)
 
 

@@ -8,8 +8,9 @@ is recorded in a transaction of its own. Services flush; the view commits.
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 
 from ..domain.codes import ChatAction, Direction, MessageStatus
 from ..domain.limits import PREVIEW_LENGTH, REPLY_LENGTH
@@ -67,11 +68,12 @@ def claim_retry(*, chat: Chat, message_id: int, author: User, now: datetime) -> 
     if reply is None or reply.chat_id != chat.id or reply.direction != Direction.OUTBOUND:
         raise ReplyError("This reply does not exist in this chat.")
     _check_may_send(chat, author, reply.body, now)
-    claimed = db.session.execute(
+    # An UPDATE's result is a CursorResult (it has a rowcount); execute() is typed for any.
+    claimed = cast(CursorResult[Any], db.session.execute(
         update(Message).where(Message.id == reply.id, Message.status == MessageStatus.FAILED,
                               Message.wamid.is_(None))
         .values(status=MessageStatus.PENDING, error=None, error_code=None, sent_at=now)
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False))).rowcount
     if claimed != 1:
         raise ReplyError(NOT_RETRYABLE)
     return Outgoing(reply.id, chat.lead.wa_id, chat.lead.user_id, reply.body)
@@ -92,12 +94,12 @@ def send(outgoing: Outgoing, config: Mapping) -> SendOutcome:
 def record_outcome(outgoing: Outgoing, outcome: SendOutcome) -> Message:
     """Store what happened: sent with its wamid, failed with WhatsApp's code and reason, or
     still pending with the reason when WhatsApp may have got it (never sent again)."""
-    reply = db.session.get(Message, outgoing.message_id, populate_existing=True)
+    reply = db.session.get_one(Message, outgoing.message_id, populate_existing=True)
     error = outcome.error
-    if outcome.wamid:
+    if error is None:  # sent: WhatsApp gave its wamid
         reply.wamid = outcome.wamid
         reply.status = MessageStatus.SANDBOX if outcome.sandbox else MessageStatus.SENT
-        _answered(db.session.get(Chat, reply.chat_id), reply)
+        _answered(db.session.get_one(Chat, reply.chat_id), reply)
     elif error.outcome_unknown:
         reply.error = str(error)
     else:

@@ -50,7 +50,7 @@ def route_inbound(*, wa_id: str | None, user_id: str | None, name: str, message_
         raise RoutingError("An inbound message needs the lead's wa_id or user_id.")
     lock_leads(db.session, (wa_id, user_id))
     lead, chat = _find_lead(wa_id, user_id)
-    if chat is not None and _keeps_open_chat(chat, now):
+    if lead is not None and chat is not None and _keeps_open_chat(chat, now):
         _rename(lead, name)
         _record_message(chat, message_at, preview)
         db.session.flush()
@@ -96,10 +96,12 @@ def move_offline_chat(chat: Chat, now: datetime) -> RoutingDecision | None:
         return None
     seen_version = chat.version
     lock_routing(db.session)
-    chat = locked_chat(chat.id)
-    if (chat is None or chat.version != seen_version or chat.status != ChatStatus.OPEN
-            or not is_open(chat.window_expires_at, now)):
+    current = locked_chat(chat.id)
+    if (current is None or current.version != seen_version
+            or current.status != ChatStatus.OPEN
+            or not is_open(current.window_expires_at, now)):
         return None
+    chat = current
     members = select(group_members.c.user_id).where(
         group_members.c.group_id == rules.transfer_group.id)
     people = load_people(now, rules, and_(active_pre_seller(), online_now(now),
@@ -109,7 +111,7 @@ def move_offline_chat(chat: Chat, now: datetime) -> RoutingDecision | None:
                                 why=f"{owner} went offline while the lead awaited a reply")
     if decision is None:
         return None
-    return reassign(chat, db.session.get(User, decision.assignee_id), reason=decision.reason,
+    return reassign(chat, db.session.get_one(User, decision.assignee_id), reason=decision.reason,
                     detail=decision.detail, group_id=decision.group_id, now=now)
 
 
@@ -152,9 +154,9 @@ def _keeps_open_chat(chat: Chat, now: datetime) -> bool:
     if serializes_all_writes(db.session):
         return is_continuation(True, chat.window_expires_at, now)
     savepoint = db.session.begin_nested()
-    chat = locked_chat(chat.id)
-    if chat is not None and chat.status == ChatStatus.OPEN \
-            and is_continuation(True, chat.window_expires_at, now):
+    current = locked_chat(chat.id)
+    if current is not None and current.status == ChatStatus.OPEN \
+            and is_continuation(True, current.window_expires_at, now):
         savepoint.commit()  # releasing the savepoint keeps the row lock
         return True
     savepoint.rollback()

@@ -7,8 +7,9 @@ once). The waiting line and reassigning unanswered chats have their own modules
 """
 import logging
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..db import database_clock, lock_routing
@@ -30,11 +31,12 @@ def expire_chats() -> int:
     expire a chat that still has time left.
     """
     closed = Chat.window_expires_at <= database_clock(db.session)
-    result = db.session.execute(
+    # An UPDATE's result is a CursorResult (it has a rowcount); execute() is typed for any.
+    result = cast(CursorResult[Any], db.session.execute(
         update(Chat)
         .where(Chat.status == ChatStatus.OPEN, closed)
         # The version bump makes a transfer dialog opened before the expiry refuse itself.
-        .values(status=ChatStatus.EXPIRED, version=Chat.version + 1))
+        .values(status=ChatStatus.EXPIRED, version=Chat.version + 1)))
     db.session.flush()
     if result.rowcount:
         log.info("expired %d chat(s) past their response window", result.rowcount)

@@ -15,7 +15,7 @@ from ..domain.capacity import in_activity
 from ..domain.codes import ChatAction, ChatStatus, RoutingReason
 from ..domain.group_transfer import transfer_to_group
 from ..domain.permissions import chat_refusal
-from ..domain.routing import GroupRef, PreSeller
+from ..domain.routing import GroupRef
 from ..extensions import db
 from ..models import Chat, Group, RoutingDecision, User, group_members
 from ..wording import moment, refusal_text
@@ -84,14 +84,16 @@ class _Target:
                      detail=f"{actor.name} transferred the chat from {source} to "
                             f"{self.user.name}.")
             return
+        assert self.group is not None  # __init__ set the user or the group
         decision = transfer_to_group(group=self.group, people=list(self.team.values()),
                                      assignee_id=chat.assignee_id, actor_name=actor.name,
                                      source_name=source)
         if decision is None:
             raise TransferError(f"Nobody in {self.group.name} can take this chat now: no other "
                                 "member is available with room for another chat.")
-        self._count(chat, decision.assignee_id)
-        reassign(chat, db.session.get(User, decision.assignee_id), reason=decision.reason,
+        winner = db.session.get_one(User, decision.assignee_id)
+        self._count(chat, winner.id)
+        reassign(chat, winner, reason=decision.reason,
                  actor=actor, note=note, now=self.now, detail=decision.detail,
                  group_id=decision.group_id)
 
@@ -99,7 +101,7 @@ class _Target:
         """The group's members as they are once this chat moved (for the next pick)."""
         active = in_activity(chat.last_inbound_at, self.now, self.rules.activity_window_minutes)
         self.team[winner_id] = self.team[winner_id].given_chat(self.now, in_activity=active)
-        previous: PreSeller | None = self.team.get(chat.assignee_id)
+        previous = self.team.get(chat.assignee_id) if chat.assignee_id is not None else None
         if previous is not None:
             self.team[previous.id] = previous.lost_chat(in_activity=active)
 
@@ -149,16 +151,16 @@ def bulk_transfer(*, chats: list[tuple[int, int]], actor: User, note: str, now: 
 def close_chat(chat: Chat, actor: User, now: datetime) -> Chat:
     """The assignee or a manager closes an open chat; the lead's next message opens a new one."""
     lock_routing(db.session)
-    chat = locked_chat(chat.id)
-    if chat is None:
+    current = locked_chat(chat.id)
+    if current is None:
         raise TransferError("This chat no longer exists.")
-    _check_allowed(ChatAction.CLOSE, chat, actor, now)
-    chat.status, chat.closed_at = ChatStatus.CLOSED, now
-    chat.awaiting_reply = False
-    chat.version += 1
+    _check_allowed(ChatAction.CLOSE, current, actor, now)
+    current.status, current.closed_at = ChatStatus.CLOSED, now
+    current.awaiting_reply = False
+    current.version += 1
     db.session.flush()
     give_out_waiting(now)
-    return chat
+    return current
 
 
 def latest_decision(chat_id: int) -> RoutingDecision | None:
@@ -188,7 +190,7 @@ def _check_allowed(action: ChatAction, chat: Chat, actor: User, now: datetime) -
 
 
 # How a change by the system is told to a manager whose dialog was open meanwhile.
-_MOVED_BECAUSE = {
+_MOVED_BECAUSE: dict[str, str] = {
     RoutingReason.OFFLINE_TRANSFER: "because its owner went offline",
     RoutingReason.WAITING_LINE: "from the waiting line",
     RoutingReason.REASSIGNED: "because its pre-seller did not answer in time",
@@ -199,13 +201,13 @@ def _changed_since(chat: Chat, now: datetime) -> str:
     """What happened to the chat while the manager's dialog was open: who has it now."""
     last = latest_decision(chat.id)
     holder = chat.assignee.name if chat.assignee else "nobody"
-    moved = last is not None and last.assignee_id == chat.assignee_id
-    if moved and last.reason == RoutingReason.MANUAL_TRANSFER:
-        who = last.actor.name if last.actor else "Someone"
-        return (f"{who} transferred this chat to {holder} at {moment(last.created_at, now)} "
+    moved = last if last is not None and last.assignee_id == chat.assignee_id else None
+    if moved is not None and moved.reason == RoutingReason.MANUAL_TRANSFER:
+        who = moved.actor.name if moved.actor else "Someone"
+        return (f"{who} transferred this chat to {holder} at {moment(moved.created_at, now)} "
                 "while your dialog was open.")
-    if moved and last.reason in _MOVED_BECAUSE:
-        return (f"This chat was moved to {holder} at {moment(last.created_at, now)} "
-                f"{_MOVED_BECAUSE[last.reason]}, while your dialog was open.")
+    if moved is not None and moved.reason in _MOVED_BECAUSE:
+        return (f"This chat was moved to {holder} at {moment(moved.created_at, now)} "
+                f"{_MOVED_BECAUSE[moved.reason]}, while your dialog was open.")
     return (f"This chat changed while your dialog was open; it is now with {holder}. "
             "Check and try again.")

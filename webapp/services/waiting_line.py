@@ -11,8 +11,9 @@ four statements to write them, whatever the number of chats.
 """
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import bindparam, exists, insert, select, update
+from sqlalchemy import Table, bindparam, exists, insert, select, update
 from sqlalchemy.orm.util import identity_key
 
 from ..db import lock_routing
@@ -70,13 +71,14 @@ def give_out_waiting(now: datetime) -> list[GivenChat]:
         return []
     _write(given, {row.id: row.lead_id for row in rows}, now)
     names = {person.id: person.name for person in people}
-    return [GivenChat(chat.id, decision.assignee_id, names[decision.assignee_id])
-            for chat, decision in given]
+    return [GivenChat(chat.id, winner, names[winner])
+            for chat, decision in given if (winner := decision.assignee_id) is not None]
 
 
 def _write(given, lead_ids: dict[int, int], now: datetime) -> None:
     """The chats, their leads' owners, the decisions and the recipients: four statements."""
-    chats, leads, users = Chat.__table__, Lead.__table__, User.__table__
+    # A mapped class's __table__ is typed as any FromClause; each of ours is a Table.
+    chats, leads, users = (cast(Table, model.__table__) for model in (Chat, Lead, User))
     rows = [{"chat": chat.id, "lead": lead_ids[chat.id], "to": decision.assignee_id,
              "group": decision.group_id} for chat, decision in given]
     db.session.flush()
@@ -86,7 +88,7 @@ def _write(given, lead_ids: dict[int, int], now: datetime) -> None:
                 overdue_since=None, version=chats.c.version + 1), rows)
     db.session.execute(update(leads).where(leads.c.id == bindparam("lead"))
                        .values(owner_id=bindparam("to")), rows)
-    db.session.execute(insert(RoutingDecision.__table__), [
+    db.session.execute(insert(cast(Table, RoutingDecision.__table__)), [
         {"chat_id": chat.id, "reason": decision.reason, "assignee_id": decision.assignee_id,
          "group_id": decision.group_id, "detail": decision.detail, "note": "",
          "created_at": now} for chat, decision in given])

@@ -28,8 +28,8 @@ def reprocess_events_command(limit):
     failed = 0
     for event_id in event_ids:
         outcome = handling.handle(event_id)
-        if outcome.ok:
-            result = outcome.result
+        result = outcome.result
+        if outcome.ok and result is not None:
             click.echo(f"Event {event_id}: processed ({result.messages} new messages, "
                        f"{result.duplicates} duplicates, {result.statuses} status updates).")
         else:

@@ -45,7 +45,7 @@ def handle(event_id: int, body: bytes | None = None) -> Outcome:
     alone are committed with the rest and named on the event, which stays to be retried.
     """
     if body is None:
-        body = db.session.get(WebhookEvent, event_id).body
+        body = db.session.get_one(WebhookEvent, event_id).body
     try:
         result = inbound.process_event(event_id, body, utcnow())
         db.session.commit()

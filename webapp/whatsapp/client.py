@@ -6,6 +6,7 @@ leaves the machine.
 import logging
 import uuid
 from collections.abc import Mapping
+from typing import Any
 
 import requests
 from urllib3.exceptions import NewConnectionError
@@ -45,7 +46,7 @@ class CloudApiClient:
 
         A lead with a hidden number is addressed by its business-scoped user id.
         """
-        payload = {"messaging_product": "whatsapp", "recipient_type": "individual",
+        payload: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual",
                    "type": "text", "text": {"preview_url": False, "body": text}}
         payload.update({"to": wa_id} if wa_id else {"recipient": user_id})
         try:

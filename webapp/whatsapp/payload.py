@@ -10,6 +10,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal, overload
 
 from ..domain.limits import (
     LEAD_NAME_LENGTH,
@@ -94,7 +95,10 @@ def parse_delivery(body: bytes) -> Delivery:
     product = document.get("object", BUSINESS_ACCOUNT)
     if product != BUSINESS_ACCOUNT:
         return Delivery((), (), (f"object {product!r}",))
-    messages, statuses, ignored, refused = [], [], [], []
+    messages: list[InboundMessage] = []
+    statuses: list[StatusUpdate] = []
+    ignored: list[str] = []
+    refused: list[str] = []
     for where, change in _changes(document):
         if change["field"] != MESSAGES_FIELD:
             ignored.append(change["field"])
@@ -172,7 +176,14 @@ def _list(value: dict, key: str, where: str) -> list:
     return items
 
 
-def _identifier(raw: dict, key: str, limit: int, where: str, required: bool = False) -> str | None:
+@overload
+def _identifier(raw: dict, key: str, limit: int, where: str, *,
+                required: Literal[True]) -> str: ...
+@overload
+def _identifier(raw: dict, key: str, limit: int, where: str, *,
+                required: bool = False) -> str | None: ...
+def _identifier(raw: dict, key: str, limit: int, where: str, *,
+                required: bool = False) -> str | None:
     """A string id such as a wamid or a wa_id, checked against its column size."""
     value = raw.get(key)
     if value is None and not required:
@@ -218,8 +229,8 @@ def _sender(raw: dict, contacts: list[dict], where: str) -> tuple[str | None, st
                                      where + ".contact")
     if not wa_id and not user_id:
         raise PayloadError(f"{where}: the message names no sender ('from' or a user_id).")
-    profile = contact.get("profile") if isinstance(contact.get("profile"), dict) else {}
-    name = profile.get("name") if isinstance(profile.get("name"), str) else ""
+    profile = found if isinstance(found := contact.get("profile"), dict) else {}
+    name = found if isinstance(found := profile.get("name"), str) else ""
     return wa_id, user_id, storable(name.strip()[:LEAD_NAME_LENGTH])
 
 
@@ -229,7 +240,7 @@ def _message(raw, contacts: list[dict], where: str) -> InboundMessage:
         raise PayloadError(f"{where} must be an object.")
     wamid = _identifier(raw, "id", WAMID_LENGTH, where, required=True)
     wa_id, user_id, name = _sender(raw, contacts, where)
-    kind = raw.get("type") if isinstance(raw.get("type"), str) else "unknown"
+    kind = found if isinstance(found := raw.get("type"), str) else "unknown"
     return InboundMessage(wamid=wamid, wa_id=wa_id, user_id=user_id, name=name,
                           sent_at=_timestamp(raw, where),
                           type=storable(kind[:MESSAGE_TYPE_LENGTH]),
@@ -244,7 +255,7 @@ def _status(raw, where: str) -> StatusUpdate:
     status = raw.get("status")
     if not isinstance(status, str) or not status:
         raise PayloadError(f"{where}: 'status' must be a string.")
-    errors = raw.get("errors") if isinstance(raw.get("errors"), list) else []
+    errors = found if isinstance(found := raw.get("errors"), list) else []
     return StatusUpdate(wamid=wamid, status=status.lower(), at=_timestamp(raw, where),
                         errors=tuple(error_from_json(e) for e in errors if isinstance(e, dict)))
 
@@ -252,8 +263,8 @@ def _status(raw, where: str) -> StatusUpdate:
 def error_from_json(raw: dict) -> DeliveryError:
     """An error object as WhatsApp writes it in statuses and API answers."""
     code = raw.get("code")
-    data = raw.get("error_data") if isinstance(raw.get("error_data"), dict) else {}
-    details = data.get("details") if isinstance(data.get("details"), str) else ""
+    data = found if isinstance(found := raw.get("error_data"), dict) else {}
+    details = found if isinstance(found := data.get("details"), str) else ""
     title = raw.get("title") or raw.get("message") or ""
     return DeliveryError(code=code if isinstance(code, int) else None,
                          title=storable(title) if isinstance(title, str) else "",

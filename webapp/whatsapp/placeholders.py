@@ -116,8 +116,8 @@ def _error_details(error: dict) -> str:
 
 def _unsupported(message: dict) -> str:
     """WhatsApp could not pass the message on: say so, with its kind or its reason."""
-    part = message.get("unsupported") if isinstance(message.get("unsupported"), dict) else {}
-    errors = message.get("errors") if isinstance(message.get("errors"), list) else []
+    part = found if isinstance(found := message.get("unsupported"), dict) else {}
+    errors = found if isinstance(found := message.get("errors"), list) else []
     reasons = [_error_details(e) or _text(e.get("title")) for e in errors if isinstance(e, dict)]
     kind = _text(part.get("type"))
     return _with("Unsupported message", f"(type: {kind})" if kind else " ".join(reasons))
@@ -165,7 +165,7 @@ KNOWN_TYPES = frozenset({"text", "unsupported", *DESCRIBERS, *FALLBACK_LABELS})
 
 def describe(message: dict) -> str:
     """The message's text, or a readable placeholder for any other type."""
-    kind = message.get("type") if isinstance(message.get("type"), str) else "unknown"
+    kind = found if isinstance(found := message.get("type"), str) else "unknown"
     part = message.get(kind)
     if kind == "text":
         body = _text((part or {}).get("body") if isinstance(part, dict) else None)

@@ -2,6 +2,7 @@
 import base64
 import secrets
 from datetime import datetime
+from typing import Any
 
 from .payload import BUSINESS_ACCOUNT, MESSAGES_FIELD
 
@@ -20,8 +21,8 @@ def text_delivery(*, wa_id: str | None, name: str, text: str, at: datetime,
 
     A lead with a hidden number is given with `user_id` alone (no `from`, no `wa_id`).
     """
-    contact = {"profile": {"name": name}}
-    message = {"id": wamid or fresh_wamid(), "timestamp": str(int(at.timestamp())),
+    contact: dict[str, Any] = {"profile": {"name": name}}
+    message: dict[str, Any] = {"id": wamid or fresh_wamid(), "timestamp": str(int(at.timestamp())),
                "type": "text", "text": {"body": text}}
     if wa_id:
         contact["wa_id"] = message["from"] = wa_id
