@@ -16,7 +16,7 @@ LOCAL_URL := http://$(LOCAL_HOST):$(PORT)
 # The debugger runs code from the browser: only for a server that listens on this machine.
 DEBUGGER := $(if $(filter 127.0.0.1 localhost ::1,$(HOST)),,--no-debugger)
 
-.PHONY: run lint test test-fast e2e bench serve jobs reset clean
+.PHONY: run lint test test-fast e2e bench serve jobs reset translations clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
@@ -73,6 +73,19 @@ bench: $(DEV_STAMP)
 ## secrets stay); stop `make run` first, and the next one starts afresh
 reset: $(STAMP)
 	$(FLASK) reset-demo
+
+# The message catalogs: pybabel (from Babel, a runtime requirement) reads the marked strings.
+CATALOGS := webapp/translations
+# (Babel skips folders starting with "_" unless told otherwise: templates/_macros is ours.)
+EXTRACT := $(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --ignore-dirs='.*' \
+	--no-location --sort-output
+## translations: extract the marked strings, merge them into each catalog, compile the catalogs
+translations: $(STAMP)
+	$(EXTRACT) -o $(CATALOGS)/messages.pot .
+	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching \
+		--ignore-obsolete --ignore-pot-creation-date
+	$(BIN)/pybabel compile -d $(CATALOGS) --statistics
+	rm $(CATALOGS)/messages.pot
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

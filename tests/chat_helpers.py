@@ -36,21 +36,22 @@ def make_chat(assignee=None, *, name=None, wa_id=None, status=ChatStatus.OPEN, g
 
 
 def add_message(chat, body="Hi", *, direction=Direction.INBOUND, sent_at=None, type="text",
-                status=None, error=None, sender=None) -> Message:
+                status=None, error=None, sender=None, details=None) -> Message:
     """A committed message in the chat."""
     message = Message(chat_id=chat.id, direction=direction, body=body, type=type,
                       sent_at=sent_at or utcnow(), wamid=f"wamid.test{_next()}",
                       status=status or ("received" if direction == Direction.INBOUND else "sent"),
-                      error=error, sender_id=sender.id if sender else None)
+                      error=error, sender_id=sender.id if sender else None, details=details)
     db.session.add(message)
     db.session.commit()
     return message
 
 
 def add_decision(chat, reason, *, assignee=None, from_assignee=None, actor=None, note="",
-                 detail="", group=None, at=None) -> RoutingDecision:
+                 facts=None, legacy_detail=None, group=None, at=None) -> RoutingDecision:
     """A committed routing decision about the chat."""
-    decision = RoutingDecision(chat_id=chat.id, reason=reason, note=note, detail=detail,
+    decision = RoutingDecision(chat_id=chat.id, reason=reason, note=note, facts=facts,
+                               legacy_detail=legacy_detail,
                                assignee_id=assignee.id if assignee else None,
                                from_assignee_id=from_assignee.id if from_assignee else None,
                                actor_id=actor.id if actor else None,

@@ -61,6 +61,19 @@ def database_url(tmp_path_factory):
         drop()
 
 
+@pytest.fixture
+def fresh_database(tmp_path):
+    """An empty database of the kind the suite runs on (for migration tests), and its URL."""
+    given = os.environ.get("DATABASE_URL", "")
+    if given.startswith(("postgres://", "postgresql")):
+        url, drop = _create_postgres_database(given)
+    else:
+        url, drop = f"sqlite:///{tmp_path / 'old.sqlite3'}", None
+    yield url
+    if drop:
+        drop()
+
+
 def _test_config(url: str, instance: Path) -> dict:
     """The test configuration: it wins over everything else."""
     return {
@@ -73,6 +86,9 @@ def _test_config(url: str, instance: Path) -> dict:
         "SCHEDULER_ENABLED": False,
         "WTF_CSRF_ENABLED": False,  # test_csrf.py turns it back on to prove it works
         "TEST_INSTANCE": str(instance),
+        # The suite reads English, in UTC; tests of pt-BR and other zones choose them.
+        "DEFAULT_LOCALE": "en",
+        "DEFAULT_TIMEZONE": "UTC",
     }
 
 
@@ -105,7 +121,7 @@ def reset_database() -> None:
 
 def _forget_request_state(sender, **extra) -> None:
     """Drop what a previous request left in `g` (see the app fixture)."""
-    for name in ("_login_user", "_relay_settings"):
+    for name in ("_login_user", "_relay_settings", "_flask_babel"):
         g.pop(name, None)
 
 

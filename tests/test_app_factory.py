@@ -38,7 +38,7 @@ def test_two_apps_from_the_factory_each_have_everything_and_share_none_of_it(dat
     first = create(database_url, tmp_path / "first")
     second = create(database_url, tmp_path / "second")
     for app in (first, second):
-        assert {"utc_text", "iso_utc", "reason"} <= set(app.jinja_env.filters)
+        assert {"moment", "iso_utc", "reason"} <= set(app.jinja_env.filters)
         assert {"chat_refusal", "nav_items", "is_online"} <= set(app.jinja_env.globals)
         assert {"create-user", "run-jobs", "sweep", "simulate-inbound"} <= \
             set(app.cli.list_commands(None))

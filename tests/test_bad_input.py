@@ -57,7 +57,8 @@ def _text_vectors(bad: str) -> list:
         (ACCEPTED if multiline_ok else REFUSED, "POST", "/chats/{chat}/reply",
          lambda w: {"text": f"Hello{bad}there"}),
         (ACCEPTED if multiline_ok else REFUSED, "POST", "/chats/{chat}/transfer", lambda w: {
-            "to": f"user:{w['bruno'].id}", "version": w["chat"].version, "note": f"Take{bad}this"}),
+            "to": f"user:{w['bruno'].id}", "version": w["chat"].version,
+            "note": f"Take{bad}this"}),
         (REFUSED, "GET", f"/telephony/chats?q=Car{typed}", None),
         (REFUSED, "GET", f"/telephony/chats/rows?q=Car{typed}", None),
         (REFUSED, "GET", f"/api/chats?assignee=ana{typed}@example.test", None),

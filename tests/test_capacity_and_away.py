@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from tests.chat_helpers import make_chat
 from tests.routing_helpers import busy, configure, decisions, message
+from tests.words import explained
 from webapp.db import utcnow
 from webapp.domain.codes import Presence, RoutingReason
 from webapp.domain.presence import is_online
@@ -31,7 +32,7 @@ def test_a_new_lead_skips_a_pre_seller_at_the_teams_limit(make_user):
     assert message("5511960000001").assignee_id == bruno.id
     chat = message("5511960000002")  # now both are full
     assert chat.assignee_id is None
-    assert decisions(chat.id)[0].detail.startswith(
+    assert explained(decisions(chat.id)[0]).startswith(
         "Every online pre-seller is at their limit of open chats (2 pre-sellers)")
 
 

@@ -41,7 +41,8 @@ def test_messages_show_in_sent_order_with_types_and_delivery_state(client, auth,
     add_message(chat, "third", sent_at=base + timedelta(minutes=3), direction=Direction.OUTBOUND,
                 sender=pre_seller, status="failed", error="The window closed (131047).")
     add_message(chat, "first", sent_at=base + timedelta(minutes=1))
-    add_message(chat, "", type="image", sent_at=base + timedelta(minutes=2))
+    add_message(chat, "", type="image", details={"label": "photo"},
+                sent_at=base + timedelta(minutes=2))
     add_message(chat, "fourth", sent_at=base + timedelta(minutes=4), direction=Direction.OUTBOUND,
                 sender=pre_seller, status="read")
     auth.login(pre_seller)
@@ -200,7 +201,8 @@ def test_history_lists_every_routing_decision_for_managers(client, auth, manager
                                                           make_user):
     other = make_user(name="Bruno Lima")
     chat = make_chat(pre_seller)
-    add_decision(chat, "distribution", assignee=pre_seller, detail="Fewest chats in activity")
+    add_decision(chat, "distribution", assignee=pre_seller,
+                 legacy_detail="Fewest chats in activity")
     add_decision(chat, "manual_transfer", from_assignee=pre_seller, assignee=other,
                  actor=manager, note="Speaks Spanish")
     auth.login(manager)

@@ -7,6 +7,7 @@ import pytest
 
 from tests.chat_helpers import make_chat
 from tests.routing_helpers import at_once, busy, configure, decisions
+from tests.words import explained
 from webapp.db import utcnow
 from webapp.domain.codes import RoutingReason
 from webapp.extensions import db
@@ -42,7 +43,7 @@ def test_a_transfer_to_a_group_goes_to_its_least_busy_available_member(client, a
     decision = decisions(chat.id)[-1]
     assert (decision.reason, decision.actor_id, decision.group_id, decision.note) == \
         (RoutingReason.MANUAL_TRANSFER, team["manager"].id, team["sales"].id, "Sales lead")
-    assert decision.detail.startswith("Maria Manager transferred the chat from Davi Reis to "
+    assert explained(decision).startswith("Maria Manager transferred the chat from Davi Reis to "
                                       "Sales: 2 online members of Sales eligible; Ana Souza had")
 
 

@@ -12,6 +12,7 @@ from webapp.domain.inputs import (
     parse_whole_number,
     password_problem,
 )
+from webapp.domain.limits import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 from webapp.forms import RelayForm
 
 
@@ -59,8 +60,9 @@ def test_names_compare_without_case_width_or_invisible_characters():
     ("x" * 201, "at most 200"), (None, "not only spaces"),
 ])
 def test_password_rules(password, problem):
-    found = password_problem(password)
-    assert (found is None) if problem is None else (problem in found)
+    found = password_problem(password)  # a message for the page, which fills in the bounds
+    assert (found is None) if problem is None else \
+        (problem in found % {"min": PASSWORD_MIN_LENGTH, "max": PASSWORD_MAX_LENGTH})
 
 
 def _all_subclasses(cls):

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.words import in_english
 from webapp.domain.codes import ChatAction, ChatStatus, Refusal
 from webapp.domain.permissions import chat_refusal
 from webapp.wording import WINDOW_CLOSED_NOTICE, blocked_notice, refusal_text
@@ -72,6 +73,14 @@ def test_templates_may_name_the_action_by_its_code():
     assert chat_refusal("transfer", Chat(), OWNER, NOW) == Refusal.NOT_MANAGER
 
 
+@pytest.fixture
+def english():
+    """Refusals read in English, times in UTC (the reader's zone and language)."""
+    with in_english():
+        yield
+
+
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize("action, refusals", [
     (REPLY, [Refusal.NOT_ASSIGNEE, Refusal.CLOSED, Refusal.EXPIRED, Refusal.WINDOW_CLOSED]),
     (CLOSE, [Refusal.NOT_ASSIGNEE, Refusal.CLOSED, Refusal.EXPIRED]),
@@ -82,13 +91,14 @@ def test_every_refusal_the_rule_gives_has_words(action, refusals):
         assert refusal_text(action, refusal, PASSED, NOW).endswith(".")
 
 
+@pytest.mark.usefixtures("english")
 def test_the_words_say_when_the_window_closed():
     yesterday = Chat(window_expires_at=datetime(2026, 11, 23, 9, 30, tzinfo=UTC))
     assert refusal_text(TRANSFER, Refusal.WINDOW_CLOSED, yesterday, NOW) == (
-        "This chat's response window closed at 2026-11-23 09:30 UTC; it can no longer be "
+        "This chat's response window closed at Nov 23, 9:30\u202fAM; it can no longer be "
         "transferred.")
     assert refusal_text(REPLY, Refusal.EXPIRED, PASSED, NOW) == (
-        "The 24-hour response window closed at 11:59 UTC; WhatsApp only allows template "
+        "The 24-hour response window closed at 11:59\u202fAM; WhatsApp only allows template "
         "messages now.")
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from tests.chat_helpers import add_message, make_chat
 from tests.routing_helpers import configure, decisions
+from tests.words import explained
 from webapp import jobs
 from webapp.db import utcnow
 from webapp.domain.codes import Direction, MessageStatus, RoutingReason
@@ -45,7 +46,7 @@ def test_a_chat_left_unanswered_moves_to_another_pre_seller_who_becomes_the_owne
         (team["Carla"].id, team["Carla"].id, 2)
     assert (decision.reason, decision.from_assignee_id, decision.actor_id) == \
         (RoutingReason.REASSIGNED, team["Ana"].id, None)
-    assert decision.detail.startswith("Ana did not answer within 15 min; 2 other online "
+    assert explained(decision).startswith("Ana did not answer within 15 min; 2 other online "
                                       "pre-sellers eligible; Carla had the fewest")
     assert run() == []  # Carla was just given it: her N minutes start now
 
@@ -88,7 +89,7 @@ def test_never_back_to_someone_who_let_it_lapse_and_with_nobody_else_it_is_flagg
     assert (flagged.reason, flagged.assignee_id, chat.assignee_id) == \
         (RoutingReason.OVERDUE, team["Bruno"].id, team["Bruno"].id)
     assert chat.overdue_since is not None
-    assert "(2 pre-sellers have let this chat lapse)" in flagged.detail
+    assert "(2 pre-sellers have let this chat lapse)" in explained(flagged)
     assert run() == []  # flagged once, not every minute
     assert [d.reason for d in decisions(chat.id)] == [RoutingReason.REASSIGNED,
                                                       RoutingReason.OVERDUE]

@@ -3,6 +3,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.words import explained
 from webapp.domain import routing, window
 from webapp.domain.codes import RoutingReason
 from webapp.domain.routing import GROUPS_MODE, GroupRef, PreSeller, Rules
@@ -118,33 +119,34 @@ def test_distribution_picks_by_the_tiebreaker_and_says_why():
     decision = new_lead(people)
     assert (decision.reason, decision.assignee_id, decision.group_id) == \
         (RoutingReason.DISTRIBUTION, 1, None)
-    assert decision.detail == ("3 online pre-sellers eligible; "
-                               "Ana had the fewest chats in activity (1).")
+    assert explained(decision) == ("3 online pre-sellers eligible; Ana had the fewest chats in "
+                                   "activity (1).")
 
 
 def test_distribution_detail_for_a_single_candidate():
-    assert new_lead([person(1, "Ana")]).detail == "1 online pre-seller eligible: Ana."
+    assert explained(new_lead([person(1, "Ana")])) == "1 online pre-seller eligible: Ana."
 
 
 def test_distribution_detail_for_a_tie_broken_by_recency():
     decision = new_lead([person(1, "Ana", chats=1, last=5), person(2, "Bruno", chats=1)])
     assert decision.assignee_id == 2
-    assert decision.detail == ("2 online pre-sellers eligible; Bruno and Ana tied at 1 chat in "
-                               "activity; Bruno was never given a new chat.")
+    assert explained(decision) == ("2 online pre-sellers eligible; Bruno and Ana tied at 1 chat "
+                                   "in activity; Bruno was never given a new chat.")
     decision = new_lead([person(1, "Ana", chats=0, last=5), person(2, "Bruno", last=30)])
-    assert "Bruno was given a new chat least recently (2026-11-24 11:30 UTC)" in decision.detail
+    assert "Bruno was given a new chat least recently (Nov 24, 2026, 11:30\u202fAM)" \
+        in explained(decision)
 
 
 def test_distribution_detail_for_a_tie_broken_by_id_names_at_most_three():
     people = [person(i, n) for i, n in enumerate(["Ana", "Bruno", "Carla", "Davi", "Eva"], 1)]
     decision = new_lead(people)
     assert decision.assignee_id == 1
-    assert decision.detail == ("5 online pre-sellers eligible; Ana, Bruno and 3 others tied at "
-                               "0 chats in activity and were never given a new chat; "
-                               "Ana has the lowest user id.")
+    assert explained(decision) == ("5 online pre-sellers eligible; Ana, Bruno and 3 others tied "
+                                   "at 0 chats in activity and were never given a new chat; Ana "
+                                   "has the lowest user id.")
     decision = new_lead([person(2, "Bruno", last=5), person(1, "Ana", last=5)])
-    assert "were last given a new chat at 2026-11-24 11:55 UTC; Ana has the lowest" \
-        in decision.detail
+    assert "were last given a new chat at Nov 24, 2026, 11:55\u202fAM; Ana has the lowest" \
+        in explained(decision)
 
 
 def test_offline_and_deactivated_pre_sellers_never_get_a_distributed_chat():
@@ -161,8 +163,8 @@ def test_group_mode_records_the_group_the_chat_was_delivered_through():
     # Bruno belongs to both: the first selected group (settings order) is the one recorded.
     assert (decision.reason, decision.assignee_id, decision.group_id) == \
         (RoutingReason.GROUP, 2, SALES.id)
-    assert decision.detail == ("2 online pre-sellers in Sales, Support eligible; Bruno had the "
-                               "fewest chats in activity (1); delivered through Sales.")
+    assert explained(decision) == ("2 online pre-sellers in Sales, Support eligible; Bruno had "
+                                   "the fewest chats in activity (1); delivered through Sales.")
 
 
 # --- New lead: alternates and unassigned -----------------------------------------------
@@ -182,9 +184,9 @@ def test_an_offline_alternate_still_gets_the_chat():
     people = [person(1, "Ana", online=False, chats=2), person(2, "Bruno", online=False)]
     decision = new_lead(people, ALTERNATES)
     assert (decision.reason, decision.assignee_id) == (RoutingReason.ALTERNATE, 2)
-    assert decision.detail == ("No online pre-seller is available; 2 alternate recipients, "
-                               "none online; Bruno gets it while offline; Bruno had the fewest "
-                               "chats in activity (0).")
+    assert explained(decision) == ("No online pre-seller is available; 2 alternate recipients, "
+                                   "none online; Bruno gets it while offline; Bruno had the "
+                                   "fewest chats in activity (0).")
 
 
 def test_the_tiebreaker_decides_among_online_alternates():
@@ -211,17 +213,17 @@ def test_group_mode_falls_back_to_alternates_outside_the_groups():
     decision = new_lead(people, rules)
     assert (decision.reason, decision.assignee_id, decision.group_id) == \
         (RoutingReason.ALTERNATE, 2, None)
-    assert decision.detail.startswith("No online pre-seller in Sales is available; "
-                                      "1 alternate recipient, 1 online: Bruno")
+    assert explained(decision).startswith("No online pre-seller in Sales is available; 1 "
+                                          "alternate recipient, 1 online: Bruno")
 
 
 def test_with_nobody_eligible_and_no_alternate_the_chat_is_unassigned():
     decision = new_lead([person(1, online=False)])
     assert (decision.reason, decision.assignee_id, decision.group_id) == \
         (RoutingReason.UNASSIGNED, None, None)
-    assert decision.detail == ("No online pre-seller is available and there is no active "
-                               "alternate recipient; the chat waits for a manager.")
-    assert new_lead([], Rules(mode=GROUPS_MODE)).detail.startswith(
+    assert explained(decision) == ("No online pre-seller is available and there is no active "
+                                   "alternate recipient; the chat waits for a manager.")
+    assert explained(new_lead([], Rules(mode=GROUPS_MODE))).startswith(
         "No group is selected for distribution")
 
 
@@ -238,7 +240,7 @@ def test_a_returning_lead_goes_back_to_its_online_owner_even_if_busiest():
     people = [person(1, "Ana", chats=9), person(2, "Bruno")]
     decision = returning(1, people, TRANSFER_ON)
     assert (decision.reason, decision.assignee_id) == (RoutingReason.OWNER, 1)
-    assert decision.detail == "Returning lead: back to its owner Ana (online)."
+    assert explained(decision) == "Returning lead: back to its owner Ana (online)."
 
 
 def test_a_returning_lead_goes_to_its_owner_even_outside_the_selected_groups():
@@ -249,7 +251,7 @@ def test_a_returning_lead_goes_to_its_owner_even_outside_the_selected_groups():
 def test_an_offline_owner_keeps_the_lead_while_offline_transfer_is_off():
     decision = returning(1, [person(1, "Ana", online=False), person(2, groups=[SUPPORT])])
     assert (decision.reason, decision.assignee_id) == (RoutingReason.OWNER, 1)
-    assert decision.detail == "Returning lead: back to its owner Ana (offline)."
+    assert explained(decision) == "Returning lead: back to its owner Ana (offline)."
 
 
 def test_an_offline_owner_with_offline_transfer_on_sends_it_to_the_transfer_group():
@@ -262,9 +264,9 @@ def test_an_offline_owner_with_offline_transfer_on_sends_it_to_the_transfer_grou
     decision = returning(1, people, TRANSFER_ON)
     assert (decision.reason, decision.assignee_id, decision.group_id) == \
         (RoutingReason.OFFLINE_TRANSFER, 3, SUPPORT.id)
-    assert decision.detail == ("Returning lead; its owner Ana is offline; offline parent chat "
-                               "transfer to Support: 2 online members of Support eligible; "
-                               "Carla had the fewest chats in activity (1).")
+    assert explained(decision) == ("Returning lead; its owner Ana is offline; offline parent chat "
+                                   "transfer to Support: 2 online members of Support eligible; "
+                                   "Carla had the fewest chats in activity (1).")
 
 
 def test_offline_transfer_breaks_ties_like_distribution():
@@ -279,33 +281,33 @@ def test_with_nobody_online_in_the_transfer_group_the_owner_keeps_it():
     decision = returning(1, people, TRANSFER_ON)
     assert (decision.reason, decision.assignee_id, decision.group_id) == \
         (RoutingReason.OWNER, 1, None)
-    assert decision.detail == ("Returning lead; its owner Ana is offline and nobody in Support "
-                               "is online, so Ana keeps it.")
+    assert explained(decision) == ("Returning lead; its owner Ana is offline and nobody in "
+                                   "Support is online, so Ana keeps it.")
 
 
 def test_a_deactivated_owner_means_new_lead_rules():
     people = [person(1, "Ana", active=False, chats=0), person(2, "Bruno", chats=3)]
     decision = returning(1, people, TRANSFER_ON)
     assert (decision.reason, decision.assignee_id) == (RoutingReason.DISTRIBUTION, 2)
-    assert decision.detail.startswith("Owner Ana can no longer receive chats, so new-lead "
-                                      "rules apply. 1 online pre-seller eligible: Bruno")
+    assert explained(decision).startswith("Owner Ana can no longer receive chats, so new-lead "
+                                          "rules apply. 1 online pre-seller eligible: Bruno")
 
 
 def test_an_owner_routing_no_longer_knows_means_new_lead_rules():
     decision = returning(99, [person(2)])
     assert (decision.reason, decision.assignee_id) == (RoutingReason.DISTRIBUTION, 2)
-    assert decision.detail.startswith("The lead's owner can no longer receive chats, so "
-                                      "new-lead rules apply.")
+    assert explained(decision).startswith("The lead's owner can no longer receive chats, so "
+                                          "new-lead rules apply.")
 
 
 @pytest.mark.parametrize("rules", [Rules(), Rules(offline_transfer=True),
                                    Rules(transfer_group=SUPPORT)])
 def test_offline_transfer_needs_the_option_and_a_group(rules):
     people = [person(1, online=False), person(2, groups=[SUPPORT])]
-    assert routing.offline_transfer(owner_id=1, people=people, rules=rules, why="x") is None
+    assert routing.offline_transfer(owner_id=1, people=people, rules=rules, trigger={}) is None
 
 
 def test_offline_transfer_never_picks_the_owner_itself():
     people = [person(1, groups=[SUPPORT])]
     assert routing.offline_transfer(owner_id=1, people=people, rules=TRANSFER_ON,
-                                    why="x") is None
+                                    trigger={}) is None

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.routing_helpers import at_once, busy, configure, decisions, message
+from tests.words import explained
 from webapp.db import utcnow
 from webapp.domain.codes import ChatStatus, RoutingReason
 from webapp.extensions import db
@@ -27,8 +28,8 @@ def test_a_new_lead_goes_to_the_online_pre_seller_with_fewest_chats_in_activity(
     [decision] = decisions(chat.id)
     assert (decision.reason, decision.assignee_id, decision.actor_id) == \
         (RoutingReason.DISTRIBUTION, bruno.id, None)
-    assert decision.detail == ("2 online pre-sellers eligible; "
-                               "Bruno had the fewest chats in activity (1).")
+    assert explained(decision) == ("2 online pre-sellers eligible; Bruno had the fewest chats in "
+                                   "activity (1).")
 
 
 def test_only_recent_open_chats_count_as_in_activity(make_user):
@@ -130,7 +131,7 @@ def test_a_closed_chats_lead_returns_to_its_owner(make_user):
     chat = message("5511900000013")
     assert chat.id != first.id and chat.assignee_id == ana.id
     [decision] = decisions(chat.id)
-    assert (decision.reason, decision.detail) == \
+    assert (decision.reason, explained(decision)) == \
         (RoutingReason.OWNER, "Returning lead: back to its owner Ana (online).")
 
 
@@ -173,7 +174,7 @@ def test_a_deactivated_owner_means_new_lead_rules(make_user):
     assert chat.assignee_id == bruno.id and chat.lead.owner_id == bruno.id
     decision = decisions(chat.id)[0]
     assert decision.reason == RoutingReason.DISTRIBUTION
-    assert decision.detail.startswith("Owner Ana can no longer receive chats")
+    assert explained(decision).startswith("Owner Ana can no longer receive chats")
 
 
 def test_a_hidden_number_lead_is_known_by_user_id_and_gets_its_number_later(make_user):

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from tests.chat_helpers import make_chat
 from tests.routing_helpers import configure, decisions
+from tests.words import explained
 from webapp.db import utcnow
 from webapp.domain.codes import ChatStatus, RoutingReason
 from webapp.extensions import db
@@ -53,7 +54,7 @@ def test_a_chat_moves_after_the_grace_not_before(team, t0):
     assert moved.lead.owner_id == moved.assignee_id  # the receiver becomes the owner
     # The system moved it (no actor).
     assert (decision.reason, decision.actor_id) == (RoutingReason.OFFLINE_TRANSFER, None)
-    assert "Olga Owner went offline" in decision.detail
+    assert "Olga Owner went offline" in explained(decision)
 
 
 def test_a_second_sweep_changes_nothing_more(team, t0):

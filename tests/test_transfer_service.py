@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.routing_helpers import at_once, configure, decisions, message
+from tests.words import explained
 from webapp.db import utcnow
 from webapp.domain.codes import ChatStatus, RoutingReason
 from webapp.extensions import db
@@ -44,7 +45,8 @@ def test_a_manager_transfers_a_chat_and_the_target_becomes_the_owner(team):
             decision.actor_id, decision.note) == \
         (RoutingReason.MANUAL_TRANSFER, team["ana"].id, team["bruno"].id, team["maria"].id,
          "speaks Spanish")
-    assert decision.detail == "Maria Manager transferred the chat from Ana Alves to Bruno Lima."
+    assert explained(decision) == \
+        "Maria Manager transferred the chat from Ana Alves to Bruno Lima."
     # The lead's next chat goes to its new owner.
     chat.status = ChatStatus.CLOSED
     db.session.commit()
@@ -57,8 +59,8 @@ def test_an_unassigned_chat_can_be_transferred(make_user):
     bruno = make_user(name="Bruno Lima")
     assert chat.assignee_id is None
     assert transfer(chat, bruno, maria).assignee_id == bruno.id
-    assert decisions(chat.id)[-1].detail == ("Maria Manager transferred the chat from the "
-                                             "unassigned chats to Bruno Lima.")
+    assert explained(decisions(chat.id)[-1]) == ("Maria Manager transferred the chat from the "
+                                                 "unassigned chats to Bruno Lima.")
 
 
 def test_only_managers_transfer(team):
@@ -87,7 +89,8 @@ def test_a_chat_whose_window_passed_cannot_be_transferred(team):
     chat = message("5511800000006", at=written, now=written)
     with pytest.raises(TransferError) as refusal:
         transfer(chat, team["bruno"], team["maria"], now=written + timedelta(hours=40))
-    assert str(refusal.value) == ("This chat's response window closed at 2026-11-21 09:30 UTC; "
+    # Times are in the reader's zone and language (here the suite's: English, UTC).
+    assert str(refusal.value) == ("This chat's response window closed at Nov 21, 9:30\u202fAM; "
                                   "it can no longer be transferred.")
 
 
@@ -109,7 +112,7 @@ def test_a_stale_dialog_is_told_who_got_the_chat(team):
         transfer(chat, team["carla"], team["marta"], version=1,
                  now=start + timedelta(minutes=6))
     assert str(refusal.value) == ("Maria Manager transferred this chat to Bruno Lima at "
-                                  "14:05 UTC while your dialog was open.")
+                                  "2:05\u202fPM while your dialog was open.")
     assert db.session.get(Chat, chat.id).assignee_id == team["bruno"].id
 
 
@@ -164,9 +167,10 @@ def test_an_offline_owners_chat_moves_to_the_least_busy_online_member(team, offl
         (idle.id, support.id, 2, idle.id)
     assert (decision.reason, decision.actor_id, decision.from_assignee_id, decision.group_id) \
         == (RoutingReason.OFFLINE_TRANSFER, None, team["ana"].id, support.id)
-    assert decision.detail.startswith("Ana Alves went offline while the lead awaited a reply; "
-                                      "offline parent chat transfer to Support: 2 online members "
-                                      "of Support eligible; Idle Ivo had the fewest chats")
+    assert explained(decision).startswith("Ana Alves went offline while the lead awaited a reply; "
+                                          "offline parent chat transfer to Support: 2 online "
+                                          "members of Support eligible; Idle Ivo had the fewest "
+                                          "chats")
     assert db.session.get(User, idle.id).last_assigned_at == now
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from tests.chat_helpers import make_chat
 from tests.conftest import PASSWORD
 from tests.routing_helpers import at_once, busy, configure, decisions, message
+from tests.words import explained
 from webapp import jobs
 from webapp.db import utcnow
 from webapp.domain.codes import ChatStatus, RoutingReason
@@ -45,7 +46,7 @@ def test_signing_in_gives_the_oldest_waiting_chat_at_once(client, auth, make_use
     given = decisions(older.id)[-1]
     assert (given.reason, given.assignee_id, given.actor_id) == \
         (RoutingReason.WAITING_LINE, ana.id, None)
-    assert given.detail.startswith("Waited 30 min for someone with room; 1 online pre-seller "
+    assert explained(given).startswith("Waited 30 min for someone with room; 1 online pre-seller "
                                    "eligible: Ana Souza.")
     # Oldest first: the older chat was given first (Ana's last assignment is the same now).
     assert decisions(older.id)[-1].id < decisions(newer.id)[-1].id

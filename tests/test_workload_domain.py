@@ -2,9 +2,11 @@
 pure rules with an injected clock: every rule and its ties."""
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 
+from tests.words import english, explained
 from webapp.domain import capacity, routing
 from webapp.domain.codes import Presence, RoutingReason
 from webapp.domain.group_transfer import transfer_to_group
@@ -20,7 +22,9 @@ from webapp.domain.settings_rules import (
     kept_choices,
     settings_problems,
 )
-from webapp.domain.waiting_line import WaitingChat, give_out, span
+from webapp.domain.waiting_line import WaitingChat, give_out
+from webapp.formatting import duration
+from webapp.wording import problem_text
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 TIMEOUT = timedelta(seconds=90)
@@ -82,13 +86,13 @@ def test_at_their_limit_a_pre_seller_gets_no_new_lead_and_the_next_one_does():
     people = [person(1, "Ana", open_chats=8, limit=8), person(2, "Bruno", chats=5)]
     decision = new_lead(people)
     assert (decision.reason, decision.assignee_id) == (RoutingReason.DISTRIBUTION, 2)
-    assert decision.detail == "1 online pre-seller eligible: Bruno."
+    assert explained(decision) == "1 online pre-seller eligible: Bruno."
 
 
 def test_with_everyone_at_their_limit_the_chat_waits_and_the_history_says_why():
     decision = new_lead([person(1, open_chats=2, limit=2), person(2, open_chats=3, limit=3)])
     assert (decision.reason, decision.assignee_id) == (RoutingReason.UNASSIGNED, None)
-    assert decision.detail == ("Every online pre-seller is at their limit of open chats "
+    assert explained(decision) == ("Every online pre-seller is at their limit of open chats "
                                "(2 pre-sellers) and there is no active alternate recipient; "
                                "the chat waits for a manager.")
 
@@ -100,7 +104,7 @@ def test_an_alternate_at_their_limit_is_passed_over_even_online():
     full = [person(1, open_chats=4, limit=4), person(2, online=False, open_chats=1, limit=1)]
     decision = new_lead(full, rules)
     assert decision.reason == RoutingReason.UNASSIGNED
-    assert "every alternate recipient is at their limit of open chats" in decision.detail
+    assert "every alternate recipient is at their limit of open chats" in explained(decision)
 
 
 def test_a_returning_lead_goes_to_its_online_owner_above_the_limit():
@@ -144,7 +148,7 @@ def test_away_pre_sellers_count_as_offline_for_every_rule():
     alternates = Rules(mode=GROUPS_MODE, groups=(SALES,), alternate_ids=frozenset({1, 3}))
     assert new_lead([away, person(3, chats=9)], alternates).assignee_id == 3  # online first
     transfer = Rules(offline_transfer=True, transfer_group=SUPPORT)
-    assert routing.offline_transfer(owner_id=5, people=[away], rules=transfer, why="x") is None
+    assert routing.offline_transfer(owner_id=5, people=[away], rules=transfer, trigger={}) is None
 
 
 # --- Waiting line ----------------------------------------------------------------------
@@ -158,7 +162,7 @@ def test_waiting_chats_go_out_oldest_first_one_by_one_by_the_tiebreaker():
     assert [(chat.id, decision.assignee_id) for chat, decision in given] == \
         [(8, 2), (9, 1), (7, 2), (6, 1)]
     assert {decision.reason for _, decision in given} == {RoutingReason.WAITING_LINE}
-    assert given[0][1].detail == ("Waited 50 min for someone with room; 2 online pre-sellers "
+    assert explained(given[0][1]) == ("Waited 50 min for someone with room; 2 online pre-sellers "
                                   "eligible; Bruno had the fewest chats in activity (0).")
 
 
@@ -194,7 +198,7 @@ def test_in_group_mode_waiting_chats_record_their_group_and_fall_back_to_alterna
               person(3, chats=5)]
     given = give_out([waiting(1, 30), waiting(2, 20)], people, rules, NOW)
     assert [(d.assignee_id, d.group_id) for _, d in given] == [(1, SALES.id), (3, None)]
-    assert "1 alternate recipient, 1 online" in given[1][1].detail
+    assert "1 alternate recipient, 1 online" in explained(given[1][1])
 
 
 def test_nothing_goes_out_while_the_waiting_line_is_off():
@@ -207,6 +211,8 @@ def test_nobody_available_means_nothing_goes_out():
 
 
 def test_a_wait_is_said_in_seconds_minutes_or_hours():
+    # Waits are facts (seconds); the one formatter says them in the reader's words.
+    span = partial(english, duration)
     assert (span(timedelta(seconds=40)), span(timedelta(minutes=12)),
             span(timedelta(hours=2, minutes=5))) == ("40 s", "12 min", "2 h 5 min")
 
@@ -237,7 +243,7 @@ def test_an_unanswered_chat_goes_to_another_eligible_pre_seller_by_the_tiebreake
     decision = reassign_unanswered(assignee_id=1, assignee_name="Ana", lapsed_ids=set(),
                                    people=people, rules=REASSIGN)
     assert (decision.reason, decision.assignee_id) == (RoutingReason.REASSIGNED, 3)
-    assert decision.detail == ("Ana did not answer within 15 min; 2 other online pre-sellers "
+    assert explained(decision) == ("Ana did not answer within 15 min; 2 other online pre-sellers "
                                "eligible; Carla had the fewest chats in activity (1).")
 
 
@@ -246,7 +252,7 @@ def test_an_unanswered_chat_never_goes_back_to_someone_who_let_it_lapse():
     decision = reassign_unanswered(assignee_id=1, assignee_name="Ana", lapsed_ids={2},
                                    people=people, rules=REASSIGN)
     assert decision.assignee_id == 3
-    assert "(2 pre-sellers have let this chat lapse)" in decision.detail
+    assert "(2 pre-sellers have let this chat lapse)" in explained(decision)
 
 
 def test_with_nobody_else_the_chat_stays_and_is_flagged_overdue():
@@ -254,7 +260,7 @@ def test_with_nobody_else_the_chat_stays_and_is_flagged_overdue():
     decision = reassign_unanswered(assignee_id=1, assignee_name="Ana", lapsed_ids=set(),
                                    people=people, rules=REASSIGN)
     assert (decision.reason, decision.assignee_id) == (RoutingReason.OVERDUE, 1)
-    assert decision.detail.endswith("it stays with Ana, flagged overdue.")
+    assert explained(decision).endswith("it stays with Ana, flagged overdue.")
 
 
 def test_in_group_mode_a_reassigned_chat_goes_through_a_selected_group():
@@ -277,7 +283,7 @@ def test_a_transfer_to_a_group_picks_an_available_member_with_room_by_the_tiebre
                                  source_name="Ana")
     assert (decision.reason, decision.assignee_id, decision.group_id) == \
         (RoutingReason.MANUAL_TRANSFER, 4, SALES.id)
-    assert decision.detail.startswith("Maria transferred the chat from Ana to Sales: 3 online "
+    assert explained(decision).startswith("Maria transferred the chat from Ana to Sales: 3 online "
                                       "members of Sales eligible; Davi and Carla tied")
 
 
@@ -306,7 +312,9 @@ def test_optional_numbers_may_be_empty_or_within_their_bounds(name, lowest, high
     assert OPTIONAL_LIMITS[name] == (lowest, highest)
     assert bounds_problem(name, None) is None
     assert bounds_problem(name, lowest) is None and bounds_problem(name, highest) is None
-    assert bounds_problem(name, lowest - 1) == bounds_problem(name, highest + 1) == \
+    assert bounds_problem(name, lowest - 1) == bounds_problem(name, highest + 1)
+    # The page says the rule with the bounds filled in, in the reader's language.
+    assert english(problem_text, name, bounds_problem(name, lowest - 1)) == \
         f"Enter a whole number from {lowest} to {highest}."
     assert set(settings_problems(replace(VALID, **{name: highest + 1}), existing_group_ids=set(),
                                  active_pre_seller_ids=set())) == {name}

@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security_headers.init_app(app)
 
     from . import models  # noqa: F401  (registers every table with the metadata)
+    from . import decision_text, formatting, i18n, labels, message_text
     from .auth import access
     from .blueprints import register_blueprints
     from .chats import presenters
@@ -57,8 +58,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     access.init_app(app)
     register_input_guards(app)  # before the blueprints: their URL rules use its converter
+    i18n.init_app(app)
     register_blueprints(app)
     presenters.init_app(app)
+    formatting.init_app(app)
+    labels.init_app(app)
+    decision_text.init_app(app)
+    message_text.init_app(app)
     register_template_helpers(app)
     register_error_handlers(app)
     health.init_app(app)

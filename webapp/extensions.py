@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and initialised in create_app()."""
 from typing import TYPE_CHECKING
 
+from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -12,6 +13,7 @@ class Base(DeclarativeBase):
     """Declarative base shared by every model."""
 
 
+babel = Babel()
 db = SQLAlchemy(model_class=Base)
 # Models derive from db.Model, a class Flask-SQLAlchemy builds at run time from Base that
 # type checkers cannot follow; to them it is Base, whose mapping it shares.

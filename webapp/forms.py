@@ -1,13 +1,14 @@
 """The base of every form: no field takes control characters, and ids stay in range."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, TextAreaField
 from wtforms.validators import StopValidation
 
 from .domain.inputs import has_control_characters, parse_id
 
-CONTROL_CHARACTER = ("Remove the invisible control character (a line break, NUL or similar) "
-                     "from this field.")
-NOT_AN_ID = "Choose one of the listed options."
+CONTROL_CHARACTER = _l("Remove the invisible control character (a line break, NUL or similar) "
+                       "from this field.")
+NOT_AN_ID = _l("Choose one of the listed options.")
 
 
 def refuse_control_characters(form, field) -> None:

@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field
 
 from flask import Flask, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .domain import limits
@@ -13,12 +14,12 @@ from .wording import open_chats_text, presence_word
 
 # (label, endpoint or children, roles). Children are (label, endpoint).
 MENU = (
-    ("Inbox", "inbox.index", {PRE_SELLER}),
-    ("Telephony", (("Chats (WhatsApp)", "telephony.chats"),), {MANAGER}),
-    ("Settings", (("WhatsApp Business", "settings.whatsapp"),
-                  ("Groups", "settings.groups"),
-                  ("Users", "settings.users"),
-                  ("API tokens", "settings.api_tokens_page")), {MANAGER}),
+    (_l("Inbox"), "inbox.index", {PRE_SELLER}),
+    (_l("Telephony"), ((_l("Chats (WhatsApp)"), "telephony.chats"),), {MANAGER}),
+    (_l("Settings"), (("WhatsApp Business", "settings.whatsapp"),
+                      (_l("Groups"), "settings.groups"),
+                      (_l("Users"), "settings.users"),
+                      (_l("API tokens"), "settings.api_tokens_page")), {MANAGER}),
 )
 
 

@@ -72,10 +72,12 @@ class LiveServer:
             finally:
                 db.session.remove()
 
-    def make_user(self, role=PRE_SELLER, name="", email="", online=False) -> dict:
-        """Create a user; returns a plain dict (no detached ORM objects)."""
+    def make_user(self, role=PRE_SELLER, name="", email="", online=False, **fields) -> dict:
+        """Create a user (`fields`: locale, timezone…); returns a plain dict (no detached ORM
+        objects)."""
         with self.db() as session:
-            user = User(email=email, name=name or email.split("@")[0].title(), role=role)
+            user = User(email=email, name=name or email.split("@")[0].title(), role=role,
+                        **fields)
             user.set_password(PASSWORD)
             if online:
                 user.signed_in, user.last_seen_at = True, utcnow()
@@ -129,8 +131,9 @@ def new_page(browser, live_server, csp_violations):
     """
     contexts = []
 
-    def factory():
-        context = browser.new_context(base_url=live_server.url)
+    def factory(locale: str | None = None):
+        """A page; `locale` is the browser's language (its Accept-Language)."""
+        context = browser.new_context(base_url=live_server.url, locale=locale)
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()

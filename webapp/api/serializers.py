@@ -1,5 +1,6 @@
 """Chats as JSON: every timestamp ISO 8601 in UTC."""
 from ..chats.presenters import iso_utc
+from ..decision_text import explain
 from ..domain.codes import ChatStatus
 from ..models import Chat, Message, RoutingDecision, User
 from ..services.team import TeamMember
@@ -47,13 +48,14 @@ def team_member(member: TeamMember) -> dict:
 def message(item: Message) -> dict:
     """One message, in or out, with its delivery state."""
     return {"id": item.id, "wamid": item.wamid, "direction": item.direction, "type": item.type,
-            "body": item.body, "sent_at": iso_utc(item.sent_at), "status": item.status,
-            "error": item.error, "error_code": item.error_code, "sender": person(item.sender)}
+            "body": item.body, "details": item.details, "sent_at": iso_utc(item.sent_at),
+            "status": item.status, "error": item.error, "error_code": item.error_code,
+            "sender": person(item.sender)}
 
 
 def decision(item: RoutingDecision) -> dict:
     """One routing decision: why, from whom, to whom, by whom (null = the system), when."""
-    return {"reason": item.reason, "detail": item.detail, "note": item.note,
+    return {"reason": item.reason, "facts": item.facts, "detail": explain(item), "note": item.note,
             "from": person(item.from_assignee), "to": person(item.assignee),
             "group": None if item.group is None else {"id": item.group.id,
                                                       "name": item.group.name},

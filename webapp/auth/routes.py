@@ -2,7 +2,9 @@
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..db import utcnow
@@ -12,7 +14,7 @@ from ..models import MANAGER, PRE_SELLER, User
 from ..services import accounts, availability, sessions, sign_in_throttle
 from . import bp
 from .access import SESSION_TOKEN_KEY
-from .forms import LoginForm
+from .forms import LoginForm, PreferencesForm
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -36,11 +38,21 @@ def home():
     return redirect(url_for(HOME_PAGES[current_user.role]))
 
 
-@bp.get("/account")
+@bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
-    """Who am I, and am I online: the page every role can reach."""
-    return render_template("auth/account.html")
+    """Who am I, am I online; my language and time zone (saved on POST)."""
+    form = PreferencesForm(locale=current_user.locale or current_app.config["DEFAULT_LOCALE"],
+                           timezone=current_user.timezone
+                           or current_app.config["DEFAULT_TIMEZONE"])
+    form.fill_zones(utcnow())
+    if form.validate_on_submit():
+        accounts.set_preferences(current_user, form.locale.data, form.timezone.data)
+        db.session.commit()
+        refresh()  # the confirmation already speaks the new language
+        flash(_("Your language and time zone are saved."), "info")
+        return redirect(url_for("auth.account"), 303)
+    return render_template("auth/account.html", form=form), 422 if form.errors else 200
 
 
 def _login_page(form: LoginForm, status: int = 200, headers: dict | None = None):
@@ -96,5 +108,5 @@ def logout():
         accounts.mark_signed_out(current_user)
         logout_user()
     db.session.commit()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"), 303)

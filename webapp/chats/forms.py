@@ -1,6 +1,7 @@
 """The reply box and the transfer dialogs (one chat, or the chats ticked in the list)."""
 import re
 
+from flask_babel import lazy_gettext as _l
 from wtforms import Field, IntegerField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -12,23 +13,23 @@ from ..forms import RelayForm
 class ReplyForm(RelayForm):
     """A free-text reply to the lead."""
 
-    text = TextAreaField("Reply", validators=[
-        DataRequired("Write a message first."),
-        Length(max=REPLY_LENGTH, message=f"Keep it under {REPLY_LENGTH} characters.")])
+    text = TextAreaField(_l("Reply"), validators=[
+        DataRequired(_l("Write a message first.")),
+        Length(max=REPLY_LENGTH, message=_l("Keep it under %(max)d characters."))])
 
 
 # A recipient as the dialogs' radios post it: "user:<id>" or "group:<id>".
 RECIPIENT = re.compile(r"^(user|group):([1-9][0-9]{0,9})$")
-PICK_RECIPIENT = "Pick the pre-seller or the group who should get the chat."
+PICK_RECIPIENT = _l("Pick the pre-seller or the group who should get the chat.")
 
 
 class RecipientForm(RelayForm):
     """Who gets the chats (a pre-seller or a group) and an optional note."""
 
-    to = StringField("Transfer to", validators=[InputRequired(PICK_RECIPIENT)])
-    note = TextAreaField("Note", validators=[
+    to = StringField(_l("Transfer to"), validators=[InputRequired(PICK_RECIPIENT)])
+    note = TextAreaField(_l("Note"), validators=[
         Optional(), Length(max=TRANSFER_NOTE_LENGTH,
-                           message=f"Keep the note under {TRANSFER_NOTE_LENGTH} characters.")])
+                           message=_l("Keep the note under %(max)d characters."))])
 
     def validate_to(self, field: Field) -> None:
         """Only a person or a group, as the radios name them."""
@@ -48,7 +49,7 @@ class RecipientForm(RelayForm):
 class TransferForm(RecipientForm):
     """One chat's dialog: the recipient, a note, and the version the dialog was opened at."""
 
-    version = IntegerField(validators=[InputRequired("Reload the dialog and try again.")])
+    version = IntegerField(validators=[InputRequired(_l("Reload the dialog and try again."))])
 
 
 class ChatPicks(Field):
@@ -64,7 +65,7 @@ class ChatPicks(Field):
             chat_id, _, version = value.partition(":")
             chat, seen = parse_id(chat_id), parse_whole_number(version, 0, MAX_ID)
             if chat is None or seen is None:
-                raise ValueError("Reload the list and tick the chats again.")
+                raise ValueError(_l("Reload the list and tick the chats again."))
             self.data.append((chat, seen))
 
 
@@ -76,4 +77,4 @@ class BulkTransferForm(RecipientForm):
     def validate_chat(self, field: Field) -> None:
         """At least one chat ticked (a damaged value already says to reload)."""
         if not field.data and not field.process_errors:
-            raise ValidationError("Tick the chats to transfer first.")
+            raise ValidationError(_l("Tick the chats to transfer first."))

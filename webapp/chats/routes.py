@@ -1,5 +1,6 @@
 """A conversation: read it, answer it, close it; managers transfer it and read its history."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.access import manager_required
@@ -11,6 +12,7 @@ from ..models import Message
 from ..services import conversations, replies
 from ..services.replies import ReplyError
 from ..services.transfers import TransferError, close_chat
+from ..whatsapp.errors import failure_text
 from . import bp
 from .forms import ReplyForm
 from .transfer import chat_for_manager, submit_transfer, transfer_dialog, transferred_trigger
@@ -116,9 +118,10 @@ def _reply_answer(chat, *, error: str = "", text: str = "", sent: Message | None
     """The reply form (with the refusal or the send's outcome) and the messages beside it."""
     notice = ""
     if sent is not None and sent.status == MessageStatus.SANDBOX:
-        notice = "Sandbox mode: the reply was recorded, not sent to WhatsApp."
+        notice = _("Sandbox mode: the reply was recorded, not sent to WhatsApp.")
     elif sent is not None and sent.error:
-        error = sent.error  # failed (Retry is beside it) or not confirmed: the box is cleared
+        # Failed (Retry is beside it) or not confirmed: the box is cleared.
+        error = failure_text(sent.error_code, sent.error)
     html = render_template("chats/_reply_form.html", oob_live=True, reply_error=error,
                            reply_text=text if error else "", reply_notice=notice,
                            **_conversation(chat, utcnow()))
@@ -138,7 +141,7 @@ def close(chat_id):
         flash(str(refusal), "error")
         return redirect(url_for("chats.show", chat_id=chat_id), 303)
     db.session.commit()
-    flash(f"The chat with {lead} is closed.", "info")
+    flash(_("The chat with %(lead)s is closed.", lead=lead), "info")
     home = "telephony.chats" if current_user.is_manager else "inbox.index"
     return redirect(url_for(home), 303)
 

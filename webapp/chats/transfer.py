@@ -2,6 +2,7 @@
 import json
 
 from flask import abort, render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..db import utcnow
@@ -80,8 +81,9 @@ def submit_transfer(chat_id: int, action: str, target: str):
 
 def transferred_trigger(chat: Chat) -> dict:
     """The HX-Trigger header that closes the dialog and announces the new assignee."""
-    who = chat.assignee.name if chat.assignee else "nobody"
-    message = f"The chat with {chat.lead.display_name} is now with {who}."
+    # A transfer always has a recipient: the dialog only offers pre-sellers.
+    message = _("The chat with %(lead)s is now with %(who)s.", lead=chat.lead.display_name,
+                who=chat.assignee.name)
     return {"HX-Trigger": json.dumps({"chatTransferred": {"message": message,
                                                           "chatId": chat.id}})}
 

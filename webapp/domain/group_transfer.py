@@ -2,11 +2,11 @@
 from collections.abc import Sequence
 
 from .codes import RoutingReason
-from .routing import Decision, GroupRef, PreSeller, explain_pick, members_with_room, pick
+from .routing import Decision, GroupRef, PreSeller, members_with_room, pick, pick_facts
 
 
 def transfer_to_group(*, group: GroupRef, people: Sequence[PreSeller], assignee_id: int | None,
-                      actor_name: str, source_name: str) -> Decision | None:
+                      actor_name: str, source_name: str | None) -> Decision | None:
     """The group's available member with room the tiebreaker picks, other than the assignee.
 
     None when nobody there can take the chat now (the transfer is refused).
@@ -16,5 +16,5 @@ def transfer_to_group(*, group: GroupRef, people: Sequence[PreSeller], assignee_
     if winner is None:
         return None
     return Decision(RoutingReason.MANUAL_TRANSFER, winner.id, group.id,
-                    f"{actor_name} transferred the chat from {source_name} to {group.name}: "
-                    f"{explain_pick(winner, pool, f'online member of {group.name}')}.")
+                    {"case": "group_transfer", "actor": actor_name, "from": source_name,
+                     "group": group.name, "pick": pick_facts(winner, pool)})

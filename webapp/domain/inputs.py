@@ -4,6 +4,7 @@ Pure: the standard library only.
 """
 import unicodedata
 
+from .marks import N_
 from .limits import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
 # The largest id any table can hold (SQLite's INTEGER and PostgreSQL's bigint; int4 ids are
@@ -53,9 +54,9 @@ def password_problem(password: str | None) -> str | None:
     """Why a new password is refused, or None when it can be used to sign in."""
     password = password or ""
     if not password.strip():
-        return "Choose a password that is not only spaces."
+        return N_("Choose a password that is not only spaces.")
     if len(password) < PASSWORD_MIN_LENGTH:
-        return f"Use at least {PASSWORD_MIN_LENGTH} characters."
+        return N_("Use at least %(min)d characters.")  # the page fills in the bounds
     if len(password) > PASSWORD_MAX_LENGTH:
-        return f"Use at most {PASSWORD_MAX_LENGTH} characters."
+        return N_("Use at most %(max)d characters.")
     return None

@@ -10,6 +10,8 @@ WAMID_LENGTH = 255
 WA_ID_LENGTH = 32
 LEAD_USER_ID_LENGTH = 128
 LEAD_NAME_LENGTH = 200
+# A lead's searchable name and number (domain.search): the name, a space, the digits.
+LEAD_SEARCH_LENGTH = LEAD_NAME_LENGTH + 1 + WA_ID_LENGTH
 MESSAGE_TYPE_LENGTH = 30
 # People and groups.
 USER_NAME_LENGTH = 120
@@ -23,3 +25,6 @@ API_TOKEN_PREFIX_LENGTH = 8
 # What managers type beside a transfer, and into the chat list's search.
 TRANSFER_NOTE_LENGTH = 500
 SEARCH_LENGTH = 100
+# A person's language and time zone codes (pt_BR; the longest IANA zone name has 32).
+LOCALE_LENGTH = 10
+TIMEZONE_LENGTH = 64

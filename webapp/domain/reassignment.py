@@ -16,8 +16,8 @@ from .routing import (
     Rules,
     delivery_group,
     eligible,
-    explain_pick,
     pick,
+    pick_facts,
 )
 
 
@@ -46,13 +46,9 @@ def reassign_unanswered(*, assignee_id: int, assignee_name: str, lapsed_ids: Col
     left_out = {assignee_id, *lapsed_ids}
     pool = [p for p in eligible(people, rules) if p.id not in left_out]
     winner = pick(pool)
-    why = f"{assignee_name} did not answer within {minutes} min"
-    if len(left_out) > 1:
-        why += f" ({len(left_out)} pre-sellers have let this chat lapse)"
+    why = {"assignee": assignee_name, "minutes": minutes, "lapsed": len(left_out)}
     if winner is None:
-        return Decision(RoutingReason.OVERDUE, assignee_id, None,
-                        f"{why}, and no other online pre-seller has room for it; it stays "
-                        f"with {assignee_name}, flagged overdue.")
+        return Decision(RoutingReason.OVERDUE, assignee_id, None, {"case": "overdue", **why})
     group = delivery_group(winner, rules) if rules.mode == GROUPS_MODE else None
     return Decision(RoutingReason.REASSIGNED, winner.id, group.id if group else None,
-                    f"{why}; {explain_pick(winner, pool, 'other online pre-seller')}.")
+                    {"case": "reassigned", **why, "pick": pick_facts(winner, pool)})

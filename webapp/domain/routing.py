@@ -16,8 +16,9 @@ from .window import is_open
 
 # "Never given a chat" sorts before any real time.
 _NEVER = datetime.min.replace(tzinfo=UTC)
-# Details name at most this many people, so a big team's tie stays one readable line.
-_NAMES_SHOWN = 3
+# A tie keeps this many names (the winner first), so a big team's tie stays a short fact;
+# the count of everyone who tied is kept beside them.
+NAMES_KEPT = 3
 
 
 @dataclass(frozen=True)
@@ -73,12 +74,16 @@ class Rules(Tunables):
 
 @dataclass(frozen=True)
 class Decision:
-    """Where a chat goes and why, in words a manager can read."""
+    """Where a chat goes and why: the reason code and the facts behind it.
+
+    `facts` holds plain, JSON-ready values (names, counts, ISO 8601 times), never sentences:
+    each page words them in its reader's language (webapp.decision_text).
+    """
 
     reason: RoutingReason
     assignee_id: int | None
     group_id: int | None
-    detail: str
+    facts: dict
 
 
 def is_continuation(has_open_chat: bool, window_expires_at: datetime | None,
@@ -155,19 +160,18 @@ def route_new_chat(*, owner_id: int | None, people: Sequence[PreSeller],
     owner = next((p for p in people if p.id == owner_id), None) if owner_id else None
     if owner is not None and owner.active:
         return _returning_lead(owner, people, rules)
-    preface = ""
-    if owner_id is not None:
-        who = f"Owner {owner.name}" if owner else "The lead's owner"
-        preface = f"{who} can no longer receive chats, so new-lead rules apply. "
-    return _new_lead(people, rules, preface)
+    facts = {}
+    if owner_id is not None:  # the owner left the team or became a manager
+        facts["owner_gone"] = {"owner": owner.name if owner else None}
+    return _new_lead(people, rules, facts)
 
 
 def offline_transfer(*, owner_id: int | None, people: Sequence[PreSeller], rules: Rules,
-                     why: str) -> Decision | None:
+                     trigger: dict) -> Decision | None:
     """Offline parent chat transfer: an online member of the transfer group, by tiebreaker.
 
     None when the option is off or nobody in the group is online (the owner keeps it).
-    `why` opens the detail (what made the transfer necessary).
+    `trigger` says what made the transfer necessary (facts of its own).
     """
     if not rules.offline_transfer or rules.transfer_group is None:
         return None
@@ -177,136 +181,107 @@ def offline_transfer(*, owner_id: int | None, people: Sequence[PreSeller], rules
         return None
     group = rules.transfer_group
     return Decision(RoutingReason.OFFLINE_TRANSFER, winner.id, group.id,
-                    f"{why}; offline parent chat transfer to {group.name}: "
-                    f"{explain_pick(winner, pool, f'online member of {group.name}')}.")
+                    {"case": "offline_transfer", **trigger, "group": group.name,
+                     "pick": pick_facts(winner, pool)})
 
 
-def explain_pick(winner: PreSeller, pool: Sequence[PreSeller], noun: str) -> str:
-    """'3 online pre-sellers eligible; Ana had the fewest chats in activity (1)'."""
-    head = f"{_count(len(pool), noun)} eligible"
-    if len(pool) == 1:
-        return f"{head}: {winner.name}"
-    return f"{head}; {_why_tiebreak(winner, pool)}"
+def pick_facts(winner: PreSeller, pool: Sequence[PreSeller]) -> dict:
+    """How the tiebreaker chose `winner` among `pool`: its size, and the tie if one was broken."""
+    facts = {"size": len(pool), "winner": winner.name}
+    if len(pool) > 1:
+        facts["tie"] = tie_facts(winner, pool)
+    return facts
 
 
 def _returning_lead(owner: PreSeller, people: Sequence[PreSeller], rules: Rules) -> Decision:
     """Back to the owner, unless the owner is offline and offline transfer finds someone."""
     if owner.online:
         return Decision(RoutingReason.OWNER, owner.id, None,
-                        f"Returning lead: back to its owner {owner.name} (online).")
+                        {"case": "owner_online", "owner": owner.name})
     moved = offline_transfer(owner_id=owner.id, people=people, rules=rules,
-                             why=f"Returning lead; its owner {owner.name} is offline")
+                             trigger={"trigger": "returning_lead", "owner": owner.name})
     if moved is not None:
         return moved
     if rules.offline_transfer and rules.transfer_group is not None:
         return Decision(RoutingReason.OWNER, owner.id, None,
-                        f"Returning lead; its owner {owner.name} is offline and nobody in "
-                        f"{rules.transfer_group.name} is online, so {owner.name} keeps it.")
+                        {"case": "owner_kept", "owner": owner.name,
+                         "group": rules.transfer_group.name})
     return Decision(RoutingReason.OWNER, owner.id, None,
-                    f"Returning lead: back to its owner {owner.name} (offline).")
+                    {"case": "owner_offline", "owner": owner.name})
 
 
-def _new_lead(people: Sequence[PreSeller], rules: Rules, preface: str) -> Decision:
+def _new_lead(people: Sequence[PreSeller], rules: Rules, facts: dict) -> Decision:
     """Distribution among the eligible, else the alternates, else unassigned."""
     pool = eligible(people, rules)
     winner = pick(pool)
     group = delivery_group(winner, rules) if winner is not None else None
     if winner is not None and rules.mode == GROUPS_MODE and group is not None:
-        noun = f"online pre-seller in {_group_names(rules)}"
         return Decision(RoutingReason.GROUP, winner.id, group.id,
-                        f"{preface}{explain_pick(winner, pool, noun)}; "
-                        f"delivered through {group.name}.")
+                        {"case": "group", **facts, "groups": _group_names(rules),
+                         "group": group.name, "pick": pick_facts(winner, pool)})
     if winner is not None:
         return Decision(RoutingReason.DISTRIBUTION, winner.id, None,
-                        f"{preface}{explain_pick(winner, pool, 'online pre-seller')}.")
-    nobody = _nobody_eligible(rules, len(_distributable(people, rules)))
+                        {"case": "distribution", **facts, "pick": pick_facts(winner, pool)})
+    facts.update(_nobody_eligible(rules, len(_distributable(people, rules))))
     alternates = alternate_pool(people, rules)
     winner = pick_alternate(alternates)
     if winner is not None:
         return Decision(RoutingReason.ALTERNATE, winner.id, None,
-                        f"{preface}{nobody}; {_explain_alternate(winner, alternates)}.")
-    full = any(p.active and p.id in rules.alternate_ids for p in people)
-    none_left = ("every alternate recipient is at their limit of open chats" if full
-                 else "there is no active alternate recipient")
-    return Decision(RoutingReason.UNASSIGNED, None, None,
-                    f"{preface}{nobody} and {none_left}; the chat waits for a manager.")
+                        {"case": "alternate", **facts,
+                         "alternates": _alternate_facts(winner, alternates)})
+    if any(p.active and p.id in rules.alternate_ids for p in people):
+        facts["alternates_full"] = True  # there are some, every one at their limit
+    return Decision(RoutingReason.UNASSIGNED, None, None, {"case": "unassigned", **facts})
 
 
-def _explain_alternate(winner: PreSeller, pool: Sequence[PreSeller]) -> str:
-    """Alternates: how many are online, then the tiebreaker among the winner's kind."""
+def _alternate_facts(winner: PreSeller, pool: Sequence[PreSeller]) -> dict:
+    """Alternates: how many, how many online, whether the winner was, and the tie among the
+    winner's kind (online ones first)."""
     online = [p for p in pool if p.online]
-    head = f"{_count(len(pool), 'alternate recipient')}, {len(online) or 'none'} online"
-    if not winner.online:
-        head += f"; {winner.name} gets it while offline"
     kind = online if winner.online else pool
-    if len(kind) == 1:
-        return f"{head}: {winner.name}" if winner.online else head
-    return f"{head}; {_why_tiebreak(winner, kind)}"
+    facts = {"size": len(pool), "online": len(online), "winner": winner.name,
+             "winner_online": winner.online}
+    if len(kind) > 1:
+        facts["tie"] = tie_facts(winner, kind)
+    return facts
 
 
-def _why_tiebreak(winner: PreSeller, pool: Sequence[PreSeller]) -> str:
-    """Which step of the tiebreaker decided, naming who tied."""
+def tie_facts(winner: PreSeller, pool: Sequence[PreSeller]) -> dict:
+    """Which step of the tiebreaker decided, who tied (at most a few names) and on what."""
     count = winner.chats_in_activity
     same_count = [p for p in pool if p.chats_in_activity == count]
     if len(same_count) == 1:
-        return f"{winner.name} had the fewest chats in activity ({count})"
-    chats = _count(count, "chat")
+        return {"step": "fewest_chats", "chats": count}
     same_time = [p for p in same_count if p.last_assigned_at == winner.last_assigned_at]
-    if len(same_time) == 1:
-        return f"{_names(same_count, winner)} tied at {chats} in activity; {_recency(winner)}"
-    shared = ("were never given a new chat" if winner.last_assigned_at is None
-              else f"were last given a new chat at {_when(winner.last_assigned_at)}")
-    return (f"{_names(same_time, winner)} tied at {chats} in activity and {shared}; "
-            f"{winner.name} has the lowest user id")
+    tied = same_count if len(same_time) == 1 else same_time
+    return {"step": "least_recent" if len(same_time) == 1 else "lowest_id", "chats": count,
+            "tied": _names(tied, winner), "tied_count": len(tied),
+            "last_assigned_at": _when(winner.last_assigned_at)}
 
 
-def _recency(winner: PreSeller) -> str:
-    """Why the winner of a tie on chats in activity came first."""
-    if winner.last_assigned_at is None:
-        return f"{winner.name} was never given a new chat"
-    return (f"{winner.name} was given a new chat least recently "
-            f"({_when(winner.last_assigned_at)})")
-
-
-def _nobody_eligible(rules: Rules, full: int) -> str:
-    """Why distribution found nobody, in the words of the chosen mode.
-
-    `full` online pre-sellers of the mode were passed over, being at their limit.
-    """
-    where = f" in {_group_names(rules)}" if rules.mode == GROUPS_MODE else ""
+def _nobody_eligible(rules: Rules, full: int) -> dict:
+    """Why distribution found nobody, in the terms of the chosen mode; `full` online
+    pre-sellers of the mode were passed over, being at their limit of open chats."""
     if rules.mode == GROUPS_MODE and not rules.groups:
-        return "No group is selected for distribution"
+        return {"nobody": "no_groups"}
+    facts = {"nobody": "online"} if rules.mode != GROUPS_MODE else \
+        {"nobody": "groups", "groups": _group_names(rules)}
     if full:
-        return (f"Every online pre-seller{where} is at their limit of open chats "
-                f"({_count(full, 'pre-seller')})")
-    return f"No online pre-seller{where} is available"
+        facts["full"] = full
+    return facts
 
 
-def _group_names(rules: Rules) -> str:
+def _group_names(rules: Rules) -> list[str]:
     """The selected groups' names, in order."""
-    return ", ".join(group.name for group in rules.groups)
+    return [group.name for group in rules.groups]
 
 
-def _names(people: Sequence[PreSeller], first: PreSeller) -> str:
-    """'Ana, Bruno and 4 others', the winner first."""
+def _names(people: Sequence[PreSeller], first: PreSeller) -> list[str]:
+    """The names of who tied, the winner first: a few, enough to say 'and 4 others'."""
     names = [first.name] + [p.name for p in people if p.id != first.id]
-    if len(names) > _NAMES_SHOWN:
-        rest = len(names) - _NAMES_SHOWN + 1
-        names = names[:_NAMES_SHOWN - 1] + [f"{rest} others"]
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return names[:NAMES_KEPT]
 
 
-def _count(n: int, noun: str) -> str:
-    """'1 chat', '2 chats', '3 online pre-sellers in Sales' (the first word is pluralized)."""
-    if n == 1:
-        return f"1 {noun}"
-    words = noun.split(" ")
-    # Pluralize the noun itself: the last word before a trailing "in/of …" phrase.
-    cut = next((i for i, w in enumerate(words) if i and w in ("in", "of")), len(words))
-    words[cut - 1] += "s"
-    return f"{n} {' '.join(words)}"
-
-
-def _when(at: datetime) -> str:
-    """A last-assignment time for a detail line, in UTC."""
-    return f"{at:%Y-%m-%d %H:%M} UTC"
+def _when(at: datetime | None) -> str | None:
+    """A time as a fact: ISO 8601 in UTC (None for never)."""
+    return at.astimezone(timezone.utc).isoformat() if at else None

@@ -8,14 +8,18 @@ number (empty turns its rule off, or means "no limit") or a switch (on or off).
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from .marks import N_
+
 ONLINE_MODE, GROUPS_MODE = "online", "groups"
-# The SPEC's wording, shown as the radios' labels.
+# The SPEC's wording, shown as the radios' labels. Sentences here are marked for translation
+# (N_) and translated by the pages that show them.
 MODE_LABELS = (
-    (ONLINE_MODE, "Distribute to online pre-sellers"),
-    (GROUPS_MODE, "Distribute to online pre-sellers of selected group(s)"),
+    (ONLINE_MODE, N_("Distribute to online pre-sellers")),
+    (GROUPS_MODE, N_("Distribute to online pre-sellers of selected group(s)")),
 )
-# Said of a tunable outside its bounds (the form's NumberRange says it with the same words).
-OUT_OF_BOUNDS = "Enter a whole number from %(min)s to %(max)s."
+# Said of a tunable outside its bounds (the form's NumberRange says it with the same words);
+# the page fills in the bounds.
+OUT_OF_BOUNDS = N_("Enter a whole number from %(min)s to %(max)s.")
 # Where the settings page lists each tunable.
 TIMING, WORKLOAD = "timing", "workload"
 
@@ -96,30 +100,40 @@ def kept_choices(wanted: DistributionSettings) -> DistributionSettings:
 
 def settings_problems(wanted: DistributionSettings, *, existing_group_ids: set[int],
                       active_pre_seller_ids: set[int]) -> dict[str, str]:
-    """Each field that breaks a rule, with a sentence saying how to fix it; {} when valid."""
+    """Each field that breaks a rule, with a sentence saying how to fix it; {} when valid.
+
+    The sentences are untranslated messages (a tunable's says %(min)s and %(max)s, its bounds
+    in LIMITS): the page translates and fills them in.
+    """
     problems = {}
     if wanted.mode not in dict(MODE_LABELS):
-        problems["mode"] = "Choose how new chats are distributed."
+        problems["mode"] = N_("Choose how new chats are distributed.")
     elif wanted.mode == GROUPS_MODE and not wanted.group_ids:
-        problems["groups"] = ("Select at least one group, or choose to distribute to every "
-                              "online pre-seller.")
+        problems["groups"] = N_("Select at least one group, or choose to distribute to every "
+                                "online pre-seller.")
     if wanted.group_ids - existing_group_ids:
-        problems["groups"] = "A selected group no longer exists; reload the page and choose again."
+        problems["groups"] = N_("A selected group no longer exists; reload the page and choose "
+                                "again.")
     if wanted.alternate_ids - active_pre_seller_ids:
-        problems["alternates"] = ("Only active pre-sellers can receive new chats; someone you "
-                                  "chose was deactivated or is a manager.")
+        problems["alternates"] = N_("Only active pre-sellers can receive new chats; someone you "
+                                    "chose was deactivated or is a manager.")
     if wanted.offline_transfer_enabled and wanted.offline_transfer_group_id is None:
-        problems["offline_transfer_group"] = ("Choose the group that takes over chats whose "
-                                              "owner went offline.")
+        problems["offline_transfer_group"] = N_("Choose the group that takes over chats whose "
+                                                "owner went offline.")
     elif (wanted.offline_transfer_group_id is not None
           and wanted.offline_transfer_group_id not in existing_group_ids):
-        problems["offline_transfer_group"] = ("That group no longer exists; reload the page "
-                                              "and choose again.")
+        problems["offline_transfer_group"] = N_("That group no longer exists; reload the page "
+                                                "and choose again.")
     for name in LIMITS | OPTIONAL_LIMITS:
         problem = bounds_problem(name, getattr(wanted, name))
         if problem:
             problems[name] = problem
     return problems
+
+
+def bounds(name: str) -> tuple[int, int]:
+    """The lowest and highest value a numeric tunable takes."""
+    return OPTIONAL_LIMITS[name] if name in OPTIONAL_LIMITS else LIMITS[name]
 
 
 def bounds_problem(name: str, value: int | None) -> str | None:
@@ -129,9 +143,9 @@ def bounds_problem(name: str, value: int | None) -> str | None:
     team's `max_open_chats` bounds.
     """
     optional = name in OPTIONAL_LIMITS
-    lowest, highest = OPTIONAL_LIMITS[name] if optional else LIMITS[name]
+    lowest, highest = bounds(name)
     if value is None and optional:
         return None
     if value is None or not lowest <= value <= highest:
-        return OUT_OF_BOUNDS % {"min": lowest, "max": highest}
+        return OUT_OF_BOUNDS  # the page says the bounds: bounds(name)
     return None

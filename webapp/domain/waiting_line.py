@@ -7,7 +7,7 @@ round, as every later one would find the same people.
 """
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from .capacity import in_activity
 from .codes import RoutingReason
@@ -50,16 +50,8 @@ def give_out(waiting: Sequence[WaitingChat], people: Sequence[PreSeller], rules:
         winner = team[found.assignee_id]
         team[winner.id] = winner.given_chat(now, in_activity=in_activity(
             chat.last_inbound_at, now, rules.activity_window_minutes))
-        detail = f"Waited {span(now - chat.waiting_since)} for someone with room; {found.detail}"
+        waited = max(int((now - chat.waiting_since).total_seconds()), 0)
         given.append((chat, Decision(RoutingReason.WAITING_LINE, winner.id, found.group_id,
-                                     detail)))
+                                     {"case": "waiting_line", "waited_seconds": waited,
+                                      "then": found.facts})))
     return given
-
-
-def span(length: timedelta) -> str:
-    """A wait as a detail line says it: '40 s', '12 min', '2 h 5 min'."""
-    seconds = max(int(length.total_seconds()), 0)
-    hours, rest = divmod(seconds, 3600)
-    if hours:
-        return f"{hours} h {rest // 60} min"
-    return f"{rest // 60} min" if rest >= 60 else f"{seconds} s"

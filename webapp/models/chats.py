@@ -1,13 +1,14 @@
 """Leads, their chats, messages and the routing decisions that placed them."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..db import UTCDateTime, utcnow
 from ..domain.codes import ChatStatus, MessageStatus
 from ..domain.limits import (
     LEAD_NAME_LENGTH,
+    LEAD_SEARCH_LENGTH,
     LEAD_USER_ID_LENGTH,
     MESSAGE_TYPE_LENGTH,
     PREVIEW_LENGTH,
@@ -15,6 +16,8 @@ from ..domain.limits import (
     WAMID_LENGTH,
 )
 from ..extensions import Model
+from ..domain.search import search_text
+from ..formatting import phone
 from .settings import Group
 from .users import User
 
@@ -28,6 +31,12 @@ class Lead(Model):
     """A person writing to the business, known by wa_id and/or business-scoped user_id."""
 
     __tablename__ = "leads"
+    __table_args__ = (
+        # Searches look for a fragment anywhere in it: PostgreSQL serves that from a trigram
+        # index; SQLite (small teams) reads this narrow index instead of the table.
+        Index("ix_leads_search_text", "search_text", postgresql_using="gin",
+              postgresql_ops={"search_text": "gin_trgm_ops"}),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     wa_id: Mapped[str | None] = mapped_column(String(WA_ID_LENGTH), unique=True)
@@ -36,13 +45,25 @@ class Lead(Model):
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The name without case or accents and the number's digits (domain.search), kept in step
+    # with both, so that searching is a plain comparison an index can serve.
+    search_text: Mapped[str] = mapped_column(String(LEAD_SEARCH_LENGTH), default="",
+                                             server_default="")
 
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
 
+    @validates("name", "wa_id")
+    def _follow_in_search_text(self, key: str, value: str | None) -> str | None:
+        """A new name or number is searchable at once."""
+        name = value if key == "name" else self.name
+        number = value if key == "wa_id" else self.wa_id
+        self.search_text = search_text(name, number)[:LEAD_SEARCH_LENGTH]
+        return value
+
     @property
     def display_name(self) -> str:
-        """The lead's profile name, else its number, else its user id."""
-        return self.name or self.wa_id or self.user_id or f"Lead {self.id}"
+        """The lead's profile name, else its number (international format), else its user id."""
+        return self.name or phone(self.wa_id) or self.user_id or f"#{self.id}"
 
 
 class Chat(Model):
@@ -77,6 +98,8 @@ class Chat(Model):
     last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_message_preview: Mapped[str] = mapped_column(String(PREVIEW_LENGTH), default="")
+    # The latest message's placeholder facts (webapp.message_text words them), if any.
+    last_message_details: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     window_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # True while the lead spoke last and nobody has answered yet; since when (the lead's
     # first message after the last answer).
@@ -110,6 +133,9 @@ class Message(Model):
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the message's own timestamp
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     status: Mapped[str] = mapped_column(String(12), default=MessageStatus.RECEIVED)
+    # A placeholder's facts for anything but plain text (whatsapp.placeholders); pages word
+    # them in the reader's language before `body`. None: plain text, or stored before.
+    details: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     error: Mapped[str | None] = mapped_column(Text)
     # The Cloud API's error code when sending failed (the fact; `error` is its sentence).
     error_code: Mapped[int | None] = mapped_column()
@@ -132,7 +158,11 @@ class RoutingDecision(Model):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    detail: Mapped[str] = mapped_column(Text, default="")
+    # The facts behind the reason (webapp.domain.routing; worded by webapp.decision_text).
+    facts: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    # A decision recorded before facts were kept, whose sentence could not be turned into
+    # facts, keeps that sentence here (English); nothing new is written to it.
+    legacy_detail: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import UTCDateTime, utcnow
-from ..domain.limits import EMAIL_LENGTH, USER_NAME_LENGTH
+from ..domain.limits import EMAIL_LENGTH, LOCALE_LENGTH, TIMEZONE_LENGTH, USER_NAME_LENGTH
 from ..domain.presence import offline_cutoffs, online_cutoff
 from ..extensions import Model
 
@@ -42,6 +42,9 @@ class User(UserMixin, Model):
     # Tiebreaker: when this pre-seller was last given a chat (never = None = first).
     last_assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Chosen on /account; None follows the deployment's DEFAULT_LOCALE / DEFAULT_TIMEZONE.
+    locale: Mapped[str | None] = mapped_column(String(LOCALE_LENGTH))
+    timezone: Mapped[str | None] = mapped_column(String(TIMEZONE_LENGTH))
 
     @property
     def is_active(self) -> bool:

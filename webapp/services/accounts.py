@@ -1,12 +1,14 @@
 """Accounts: signing in and out, presence writes, creating and changing users."""
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from ..db import utcnow
 from ..domain.codes import Presence
 from ..domain.inputs import normalize_name, password_problem
-from ..domain.limits import USER_NAME_LENGTH
+from ..domain.limits import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USER_NAME_LENGTH
 from ..domain.presence import is_online, last_seen_on_leaving, needs_last_seen_write, presence
 from ..domain.settings_rules import bounds_problem
 from ..extensions import db
@@ -14,6 +16,7 @@ from ..models import MANAGER, ROLES, Group, User, group_members
 from ..models.users import verify_password
 from .api_tokens import revoke_tokens_of
 from .sessions import end_all_sessions
+from ..wording import problem_text
 from .settings import current_settings
 
 
@@ -47,9 +50,9 @@ def authenticate(email: str, password: str, now: datetime | None = None) -> User
     """
     user = user_by_email(email)
     if not verify_password(user, password):
-        raise SignInError("Wrong e-mail or password.")
+        raise SignInError(_("Wrong e-mail or password."))
     if not user.active:
-        raise SignInError("This account is deactivated. Ask your manager to reactivate it.")
+        raise SignInError(_("This account is deactivated. Ask your manager to reactivate it."))
     user.signed_in, user.away_since = True, None
     user.last_seen_at = now or utcnow()
     return user
@@ -103,15 +106,15 @@ def create_user(email: str, name: str, role: str, password: str) -> User:
     sign-in would refuse is refused."""
     email, name = normalise_email(email), normalize_name(name)
     if not name:
-        raise AccountError("Enter their name.", "name")
+        raise AccountError(_("Enter their name."), "name")
     if len(name) > USER_NAME_LENGTH:
-        raise AccountError(f"Use at most {USER_NAME_LENGTH} characters.", "name")
+        raise AccountError(_("Use at most %(num)d characters.", num=USER_NAME_LENGTH), "name")
     if role not in ROLES:
-        raise AccountError(f"Unknown role {role!r}.", "role")
+        raise AccountError(_("Unknown role %(role)r.", role=role), "role")
     check_new_password(password)
     taken = db.session.scalar(select(func.count()).select_from(User).where(User.email == email))
     if taken:
-        raise AccountError("A user with this e-mail already exists.", "email")
+        raise AccountError(_("A user with this e-mail already exists."), "email")
     user = User(email=email, name=name, role=role, active=True)
     user.set_password(password)
     db.session.add(user)
@@ -123,13 +126,21 @@ def check_new_password(password: str) -> None:
     """Refuse a password too weak to set."""
     problem = password_problem(password)
     if problem:
-        raise AccountError(problem, "password")
+        raise AccountError(_(problem, min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH),
+                           "password")
+
+
+# What a manager may not do to themselves, said to them (another manager must do it).
+_NOT_YOURSELF = {
+    "role": _l("You cannot change the role of yourself; ask another manager."),
+    "deactivate": _l("You cannot deactivate yourself; ask another manager."),
+}
 
 
 def _not_yourself(user: User, actor: User | None, doing: str) -> None:
     """A manager cannot lock themselves out: another manager must do it."""
     if actor is not None and user.id == actor.id:
-        raise AccountError(f"You cannot {doing} yourself; ask another manager.")
+        raise AccountError(str(_NOT_YOURSELF[doing]))
 
 
 def _lock_managers(user: User, actor: User | None) -> list[User]:
@@ -147,15 +158,15 @@ def _lock_managers(user: User, actor: User | None) -> list[User]:
         .order_by(User.id).with_for_update()
         .execution_options(populate_existing=True)).all()
     if actor is not None and not (actor.is_manager and actor.active):
-        raise AccountError("You are no longer an active manager.")
+        raise AccountError(_("You are no longer an active manager."))
     return [person for person in locked if person.is_manager and person.active]
 
 
 def _keep_a_manager(user: User, managers: list[User]) -> None:
     """Refuse to leave the team without an active manager."""
     if managers == [user]:
-        raise AccountError(f"{user.name} is the last active manager; make someone else a "
-                           f"manager first, so the team keeps a way in.")
+        raise AccountError(_("%(name)s is the last active manager; make someone else a manager "
+                             "first, so the team keeps a way in.", name=user.name))
 
 
 def _sign_out_everywhere(user: User) -> None:
@@ -176,11 +187,11 @@ def change_role(user: User, role: str, actor: User | None, now: datetime | None 
     actor is the manager doing it, or None for an operator at the command line.
     """
     if role not in ROLES:
-        raise AccountError(f"Unknown role {role!r}.", "role")
+        raise AccountError(_("Unknown role %(role)r.", role=role), "role")
     managers = _lock_managers(user, actor)
     if role == user.role:
         return
-    _not_yourself(user, actor, "change the role of")
+    _not_yourself(user, actor, "role")
     _keep_a_manager(user, managers)
     user.role = role
     _end_access(user, now or utcnow())
@@ -209,11 +220,16 @@ def change_password(user: User, password: str) -> None:
 def set_max_open_chats(user: User, limit: int | None) -> None:
     """A pre-seller's own maximum of open chats (None: the team's), within the team's bounds."""
     if not user.is_pre_seller:
-        raise AccountError("Only pre-sellers receive chats, so only they have a maximum.")
+        raise AccountError(_("Only pre-sellers receive chats, so only they have a maximum."))
     problem = bounds_problem("max_open_chats", limit)
     if problem:
-        raise AccountError(problem, "max_open_chats")
+        raise AccountError(problem_text("max_open_chats", problem), "max_open_chats")
     user.max_open_chats = limit
+
+
+def set_preferences(user: User, locale: str, timezone: str) -> None:
+    """The language Relay speaks to the user and the time zone their times are shown in."""
+    user.locale, user.timezone = locale, timezone
     db.session.flush()
 
 

@@ -114,7 +114,7 @@ def locked_chat(chat_id: int) -> Chat | None:
                              .execution_options(populate_existing=True))
 
 
-def reassign(chat: Chat, to: User, *, reason: RoutingReason, detail: str, now: datetime,
+def reassign(chat: Chat, to: User, *, reason: RoutingReason, facts: dict, now: datetime,
              group_id: int | None = None, actor: User | None = None,
              note: str = "") -> RoutingDecision:
     """Give an open chat to another pre-seller, who becomes the lead's owner; record it.
@@ -123,7 +123,7 @@ def reassign(chat: Chat, to: User, *, reason: RoutingReason, detail: str, now: d
     """
     decision = RoutingDecision(chat_id=chat.id, reason=reason, from_assignee_id=chat.assignee_id,
                                assignee_id=to.id, group_id=group_id,
-                               actor_id=actor.id if actor else None, detail=detail,
+                               actor_id=actor.id if actor else None, facts=facts,
                                note=note, created_at=now)
     chat.assignee, chat.assigned_at, chat.overdue_since = to, now, None
     if group_id is not None:

@@ -9,11 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, func, literal, select, tuple_
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..domain.codes import ChatStatus, Presence
 from ..domain.inputs import parse_id
+from ..domain.search import digits, folded
 from ..extensions import db
 from ..models import PRE_SELLER, Chat, Group, Lead, User
 from .accounts import user_presence
@@ -23,12 +25,12 @@ INBOX_LIMIT = 300
 TELEPHONY_PAGE_SIZE = 50
 # The managers' views of the chat list, by their label.
 VIEWS = {
-    "open": "Open",
-    "unassigned": "Unassigned",
-    "awaiting": "Awaiting reply",
-    "expired": "Expired",
-    "closed": "Closed",
-    "all": "All",
+    "open": _l("Open"),
+    "unassigned": _l("Unassigned"),
+    "awaiting": _l("Awaiting reply"),
+    "expired": _l("Expired"),
+    "closed": _l("Closed"),
+    "all": _l("All"),
 }
 
 
@@ -136,11 +138,12 @@ def _filtered(filters: ChatFilter) -> Select:
 
 
 def _search_clause(search: str):
-    """Lead name contains the words, or the number contains the digits typed."""
-    clause = Lead.name.icontains(search, autoescape=True)
-    digits = "".join(ch for ch in search if ch.isdigit())
-    if digits:
-        clause = clause | Lead.wa_id.contains(digits, autoescape=True)
+    """The lead's name holds the words typed, whatever their case and accents, or its number
+    holds the digits typed, however they were written (+55 (11) 9…, 11 9…)."""
+    clause = Lead.search_text.contains(folded(search), autoescape=True)
+    typed = digits(search)
+    if typed:
+        clause = clause | Lead.search_text.contains(typed, autoescape=True)
     return clause
 
 

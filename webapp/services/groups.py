@@ -1,4 +1,5 @@
 """Groups of pre-sellers: create, rename, delete, members. Flush, never commit."""
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..domain.inputs import name_key, normalize_name
@@ -29,14 +30,14 @@ def _clean_name(name: str, group: Group | None = None) -> str:
     """
     name = normalize_name(name)
     if not name:
-        raise GroupError("Give the group a name.", "name")
+        raise GroupError(_("Give the group a name."), "name")
     if len(name) > GROUP_NAME_LENGTH:
-        raise GroupError(f"Use at most {GROUP_NAME_LENGTH} characters.", "name")
+        raise GroupError(_("Use at most %(num)d characters.", num=GROUP_NAME_LENGTH), "name")
     others = select(Group.name)
     if group is not None:
         others = others.where(Group.id != group.id)
     if name_key(name) in {name_key(other) for other in db.session.scalars(others)}:
-        raise GroupError("Another group already has this name.", "name")
+        raise GroupError(_("Another group already has this name."), "name")
     return name
 
 
@@ -61,9 +62,9 @@ def where_used(group: Group) -> list[str]:
     in_distribution = db.session.scalar(select(settings_distribution_groups.c.group_id).where(
         settings_distribution_groups.c.group_id == group.id))
     if in_distribution is not None:
-        uses.append("Settings → WhatsApp Business distributes new chats to it")
+        uses.append(_("Settings → WhatsApp Business distributes new chats to it"))
     if settings is not None and settings.offline_transfer_group_id == group.id:
-        uses.append("Settings → WhatsApp Business uses it for offline parent chat transfer")
+        uses.append(_("Settings → WhatsApp Business uses it for offline parent chat transfer"))
     return uses
 
 
@@ -71,8 +72,8 @@ def delete_group(group: Group) -> None:
     """Delete a group the settings do not use; chats it delivered keep their history."""
     uses = where_used(group)
     if uses:
-        raise GroupError(f"“{group.name}” is still in use: {'; '.join(uses)}. "
-                         "Change those settings first, then delete the group.")
+        raise GroupError(_("“%(name)s” is still in use: %(uses)s. Change those settings "
+                           "first, then delete the group.", name=group.name, uses="; ".join(uses)))
     db.session.delete(group)
     db.session.flush()
 
@@ -81,7 +82,7 @@ def add_member(group: Group, user_id: int) -> User:
     """Add an active pre-seller to the group (adding a member twice changes nothing)."""
     user = db.session.get(User, user_id)
     if user is None or user.role != PRE_SELLER or not user.active:
-        raise GroupError("Choose an active pre-seller to add.", "user")
+        raise GroupError(_("Choose an active pre-seller to add."), "user")
     if user not in group.members:
         group.members.append(user)
     db.session.flush()

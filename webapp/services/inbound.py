@@ -22,8 +22,8 @@ from ..domain.timestamps import ImplausibleTime, check_sent_at
 from ..extensions import db
 from ..logsafe import describe_error, safe_exc_info
 from ..models import Chat, Message, WebhookEvent
-from ..whatsapp.errors import readable_error
-from ..whatsapp.payload import InboundMessage, StatusUpdate, parse_delivery
+from ..whatsapp.errors import meta_words, relay_failure
+from ..whatsapp.payload import DeliveryError, InboundMessage, StatusUpdate, parse_delivery
 from .routing import route_inbound
 
 log = logging.getLogger(__name__)
@@ -160,10 +160,10 @@ def _store_message(message: InboundMessage, now: datetime) -> None:
     """Route one new message to its chat and store it."""
     chat = route_inbound(wa_id=message.wa_id, user_id=message.user_id, name=message.name,
                          message_at=message.sent_at, preview=message.text[:PREVIEW_LENGTH],
-                         now=now)
+                         preview_details=message.details, now=now)
     db.session.add(Message(chat_id=chat.id, direction=Direction.INBOUND, wamid=message.wamid,
-                           type=message.type, body=message.text, sent_at=message.sent_at,
-                           status=MessageStatus.RECEIVED))
+                           type=message.type, body=message.text, details=message.details,
+                           sent_at=message.sent_at, status=MessageStatus.RECEIVED))
     db.session.flush()
 
 
@@ -193,17 +193,20 @@ def _apply_statuses(statuses: tuple[StatusUpdate, ...],
 def _apply_status(reply: Message, status: StatusUpdate, state: str) -> None:
     """Give one reply its new delivery state."""
     reply.status = state
-    reply.error = _failure_reason(status) if state == MessageStatus.FAILED else None
+    failure = status.errors[0] if state == MessageStatus.FAILED and status.errors else None
+    reply.error_code = failure.code if failure else None
+    reply.error = _failure_data(failure) if state == MessageStatus.FAILED else None
     if state == MessageStatus.FAILED:
         _await_reply_again(reply.chat_id)
     db.session.flush()
 
 
-def _failure_reason(update: StatusUpdate) -> str:
-    """The first error WhatsApp gave, as a sentence."""
-    if not update.errors:
-        return "WhatsApp could not deliver this message and gave no reason."
-    return readable_error(update.errors[0])[:ERROR_LENGTH]
+def _failure_data(failure: DeliveryError | None) -> str:
+    """What a failed delivery keeps beside its code: WhatsApp's own words, as data (pages say
+    why in the reader's language, whatsapp.errors.failure_text)."""
+    if failure is None:
+        return relay_failure("no_reason")
+    return meta_words(failure)[:ERROR_LENGTH]
 
 
 def _await_reply_again(chat_id: int) -> None:

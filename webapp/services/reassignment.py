@@ -104,7 +104,7 @@ def _move(chat: Chat, lapsed: set[int], team: dict[int, PreSeller], rules: Rules
     if owner.id in team:
         team[owner.id] = team[owner.id].lost_chat(in_activity=active)
     return reassign(chat, winner, reason=decision.reason,
-                    detail=decision.detail, group_id=decision.group_id, now=now)
+                    facts=decision.facts, group_id=decision.group_id, now=now)
 
 
 def _flag_overdue(chat: Chat, decision: Decision, now: datetime) -> RoutingDecision | None:
@@ -114,7 +114,7 @@ def _flag_overdue(chat: Chat, decision: Decision, now: datetime) -> RoutingDecis
     chat.overdue_since = now
     record = RoutingDecision(chat_id=chat.id, reason=decision.reason,
                              from_assignee_id=chat.assignee_id, assignee_id=chat.assignee_id,
-                             detail=decision.detail, created_at=now)
+                             facts=decision.facts, created_at=now)
     db.session.add(record)
     db.session.flush()
     return record

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, update
 
 from ..domain.codes import ChatAction, Direction, MessageStatus
@@ -20,8 +22,8 @@ from ..models import Chat, Message, User
 from ..whatsapp.client import WhatsAppError, client_for
 from ..wording import refusal_text
 
-NOT_RETRYABLE = ("This reply is no longer waiting to be sent again: it is being sent or was "
-                 "sent already.")
+NOT_RETRYABLE = _l("This reply is no longer waiting to be sent again: it is being sent or was "
+                   "sent already.")
 
 
 class ReplyError(Exception):
@@ -66,7 +68,7 @@ def claim_retry(*, chat: Chat, message_id: int, author: User, now: datetime) -> 
     """
     reply = db.session.get(Message, message_id)
     if reply is None or reply.chat_id != chat.id or reply.direction != Direction.OUTBOUND:
-        raise ReplyError("This reply does not exist in this chat.")
+        raise ReplyError(_("This reply does not exist in this chat."))
     _check_may_send(chat, author, reply.body, now)
     # An UPDATE's result is a CursorResult (it has a rowcount); execute() is typed for any.
     claimed = cast(CursorResult[Any], db.session.execute(
@@ -75,7 +77,7 @@ def claim_retry(*, chat: Chat, message_id: int, author: User, now: datetime) -> 
         .values(status=MessageStatus.PENDING, error=None, error_code=None, sent_at=now)
         .execution_options(synchronize_session=False))).rowcount
     if claimed != 1:
-        raise ReplyError(NOT_RETRYABLE)
+        raise ReplyError(str(NOT_RETRYABLE))
     return Outgoing(reply.id, chat.lead.wa_id, chat.lead.user_id, reply.body)
 
 
@@ -101,9 +103,9 @@ def record_outcome(outgoing: Outgoing, outcome: SendOutcome) -> Message:
         reply.status = MessageStatus.SANDBOX if outcome.sandbox else MessageStatus.SENT
         _answered(db.session.get_one(Chat, reply.chat_id), reply)
     elif error.outcome_unknown:
-        reply.error = str(error)
+        reply.error = error.data
     else:
-        reply.status, reply.error, reply.error_code = MessageStatus.FAILED, str(error), error.code
+        reply.status, reply.error, reply.error_code = MessageStatus.FAILED, error.data, error.code
     db.session.flush()
     return reply
 
@@ -113,6 +115,7 @@ def _answered(chat: Chat, reply: Message) -> None:
     if chat.last_message_at is None or chat.last_message_at <= reply.sent_at:
         chat.last_message_at = reply.sent_at
         chat.last_message_preview = reply.body[:PREVIEW_LENGTH]
+        chat.last_message_details = None
     if chat.last_inbound_at is None or chat.last_inbound_at <= reply.sent_at:
         chat.awaiting_reply = False
 
@@ -123,7 +126,7 @@ def _check_may_send(chat: Chat, author: User, text: str, now: datetime) -> None:
     if refusal is not None:
         raise ReplyError(refusal_text(ChatAction.REPLY, refusal, chat, now))
     if not text:
-        raise ReplyError("Write a reply before sending.")
+        raise ReplyError(_("Write a reply before sending."))
     if len(text) > REPLY_LENGTH:
-        raise ReplyError(f"A WhatsApp message holds at most {REPLY_LENGTH} characters; "
-                         f"this reply has {len(text)}.")
+        raise ReplyError(_("A WhatsApp message holds at most %(max)d characters; this reply "
+                           "has %(length)d.", max=REPLY_LENGTH, length=len(text)))

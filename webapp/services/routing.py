@@ -33,7 +33,7 @@ class RoutingError(ValueError):
 
 
 def route_inbound(*, wa_id: str | None, user_id: str | None, name: str, message_at: datetime,
-                  preview: str, now: datetime) -> Chat:
+                  preview: str, now: datetime, preview_details: dict | None = None) -> Chat:
     """The open chat this inbound message belongs to, routed if it is a new one.
 
     Finds (or creates) the lead by wa_id or user_id, continues its open chat, or opens a new
@@ -52,7 +52,7 @@ def route_inbound(*, wa_id: str | None, user_id: str | None, name: str, message_
     lead, chat = _find_lead(wa_id, user_id)
     if lead is not None and chat is not None and _keeps_open_chat(chat, now):
         _rename(lead, name)
-        _record_message(chat, message_at, preview)
+        _record_message(chat, message_at, preview, preview_details)
         db.session.flush()
         return chat
     # A new chat: read the rules first, then hold the routing lock only for the decision.
@@ -77,7 +77,7 @@ def route_inbound(*, wa_id: str | None, user_id: str | None, name: str, message_
     decision = None
     if chat is None:
         chat, decision = _open_chat(lead, rules, now)
-    _record_message(chat, message_at, preview)
+    _record_message(chat, message_at, preview, preview_details)
     db.session.flush()
     if decision is not None:
         _record_decision(chat, decision, now)
@@ -106,13 +106,13 @@ def move_offline_chat(chat: Chat, now: datetime) -> RoutingDecision | None:
         group_members.c.group_id == rules.transfer_group.id)
     people = load_people(now, rules, and_(active_pre_seller(), online_now(now),
                                           User.id.in_(members)))
-    owner = chat.assignee.name if chat.assignee else "The owner"
+    owner = chat.assignee.name if chat.assignee else None
     decision = offline_transfer(owner_id=chat.assignee_id, people=people, rules=rules,
-                                why=f"{owner} went offline while the lead awaited a reply")
+                                trigger={"trigger": "owner_went_offline", "owner": owner})
     if decision is None:
         return None
     return reassign(chat, db.session.get_one(User, decision.assignee_id), reason=decision.reason,
-                    detail=decision.detail, group_id=decision.group_id, now=now)
+                    facts=decision.facts, group_id=decision.group_id, now=now)
 
 
 def _find_lead(wa_id: str | None, user_id: str | None) -> tuple[Lead | None, Chat | None]:
@@ -192,17 +192,19 @@ def _record_decision(chat: Chat, decision: Decision, now: datetime) -> None:
         mark_assigned(decision.assignee_id, now)
     db.session.add(RoutingDecision(chat_id=chat.id, reason=decision.reason,
                                    assignee_id=decision.assignee_id, group_id=decision.group_id,
-                                   detail=decision.detail, created_at=now))
+                                   facts=decision.facts, created_at=now))
     db.session.flush()
 
 
-def _record_message(chat: Chat, message_at: datetime, preview: str) -> None:
+def _record_message(chat: Chat, message_at: datetime, preview: str,
+                    preview_details: dict | None) -> None:
     """The chat after this inbound message; a late, older message never moves times back."""
     chat.last_inbound_at = latest_inbound(chat.last_inbound_at, message_at)
     chat.window_expires_at = window_end(chat.last_inbound_at)
     if chat.last_message_at is None or message_at >= chat.last_message_at:
         chat.last_message_at = message_at
         chat.last_message_preview = (preview or "")[:PREVIEW_LENGTH]
+        chat.last_message_details = preview_details
         # Only a message newer than everything in the chat means the lead spoke last; the
         # lead awaits a reply since the first message nobody answered.
         if not chat.awaiting_reply or chat.awaiting_since is None:

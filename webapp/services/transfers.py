@@ -8,6 +8,9 @@ runs before the transaction ends. Services flush; the caller commits.
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import and_, select
 
 from ..db import lock_routing
@@ -17,8 +20,9 @@ from ..domain.group_transfer import transfer_to_group
 from ..domain.permissions import chat_refusal
 from ..domain.routing import GroupRef
 from ..extensions import db
+from ..formatting import moment
 from ..models import Chat, Group, RoutingDecision, User, group_members
-from ..wording import moment, refusal_text
+from ..wording import refusal_text
 from .assignment import (
     active_pre_seller,
     load_people,
@@ -58,15 +62,15 @@ class _Target:
     def __init__(self, to_user_id: int | None, to_group_id: int | None, now: datetime):
         self.now, self.user, self.group, self.team = now, None, None, {}
         if (to_user_id is None) == (to_group_id is None):
-            raise TransferError("Pick the pre-seller or the group who should get the chat.")
+            raise TransferError(_("Pick the pre-seller or the group who should get the chat."))
         if to_user_id is not None:
             self.user = db.session.get(User, to_user_id)
             if self.user is None or not self.user.is_pre_seller or not self.user.active:
-                raise TransferError("Pick an active pre-seller to transfer the chat to.")
+                raise TransferError(_("Pick an active pre-seller to transfer the chat to."))
             return
         group = db.session.get(Group, to_group_id)
         if group is None:
-            raise TransferError("That group no longer exists; pick another.")
+            raise TransferError(_("That group no longer exists; pick another."))
         self.group, self.rules = GroupRef(group.id, group.name), routing_rules()
         members = select(group_members.c.user_id).where(group_members.c.group_id == group.id)
         self.team = {person.id: person for person in load_people(
@@ -75,26 +79,27 @@ class _Target:
 
     def hand_over(self, chat: Chat, actor: User, note: str) -> None:
         """Give the chat to the person, or to the group's pick; refuse if nobody can take it."""
-        source = chat.assignee.name if chat.assignee else "the unassigned chats"
+        source = chat.assignee.name if chat.assignee else None
         if self.user is not None:
             if self.user.id == chat.assignee_id:
-                raise TransferError(f"This chat is already with {self.user.name}.")
+                raise TransferError(_("This chat is already with %(name)s.",
+                                      name=self.user.name))
             reassign(chat, self.user, reason=RoutingReason.MANUAL_TRANSFER, actor=actor,
-                     note=note, now=self.now,
-                     detail=f"{actor.name} transferred the chat from {source} to "
-                            f"{self.user.name}.")
+                     note=note, now=self.now, facts={"case": "manual", "actor": actor.name,
+                                                     "from": source, "to": self.user.name})
             return
         assert self.group is not None  # __init__ set the user or the group
         decision = transfer_to_group(group=self.group, people=list(self.team.values()),
                                      assignee_id=chat.assignee_id, actor_name=actor.name,
                                      source_name=source)
         if decision is None:
-            raise TransferError(f"Nobody in {self.group.name} can take this chat now: no other "
-                                "member is available with room for another chat.")
+            raise TransferError(_("Nobody in %(group)s can take this chat now: no other member "
+                                  "is available with room for another chat.",
+                                  group=self.group.name))
         winner = db.session.get_one(User, decision.assignee_id)
         self._count(chat, winner.id)
         reassign(chat, winner, reason=decision.reason,
-                 actor=actor, note=note, now=self.now, detail=decision.detail,
+                 actor=actor, note=note, now=self.now, facts=decision.facts,
                  group_id=decision.group_id)
 
     def _count(self, chat: Chat, winner_id: int) -> None:
@@ -131,7 +136,7 @@ def bulk_transfer(*, chats: list[tuple[int, int]], actor: User, note: str, now: 
     expired or found nobody in the group are refused with why, the others move.
     """
     if not chats:
-        raise TransferError("Tick the chats to transfer first.")
+        raise TransferError(_("Tick the chats to transfer first."))
     lock_routing(db.session)
     target, result = _Target(to_user_id, to_group_id, now), BulkResult()
     for chat_id, version in chats:
@@ -153,7 +158,7 @@ def close_chat(chat: Chat, actor: User, now: datetime) -> Chat:
     lock_routing(db.session)
     current = locked_chat(chat.id)
     if current is None:
-        raise TransferError("This chat no longer exists.")
+        raise TransferError(_("This chat no longer exists."))
     _check_allowed(ChatAction.CLOSE, current, actor, now)
     current.status, current.closed_at = ChatStatus.CLOSED, now
     current.awaiting_reply = False
@@ -175,7 +180,7 @@ def _transferable(chat_id: int, actor: User, expected_version: int | None,
     """The chat, locked, if the actor may transfer it now and it is as they saw it."""
     chat = locked_chat(chat_id)
     if chat is None:
-        raise TransferError("This chat no longer exists.")
+        raise TransferError(_("This chat no longer exists."))
     _check_allowed(ChatAction.TRANSFER, chat, actor, now)
     if expected_version is not None and chat.version != expected_version:
         raise TransferError(_changed_since(chat, now))
@@ -190,24 +195,36 @@ def _check_allowed(action: ChatAction, chat: Chat, actor: User, now: datetime) -
 
 
 # How a change by the system is told to a manager whose dialog was open meanwhile.
-_MOVED_BECAUSE: dict[str, str] = {
-    RoutingReason.OFFLINE_TRANSFER: "because its owner went offline",
-    RoutingReason.WAITING_LINE: "from the waiting line",
-    RoutingReason.REASSIGNED: "because its pre-seller did not answer in time",
+_MOVED_BECAUSE: dict[str, LazyString] = {
+    RoutingReason.OFFLINE_TRANSFER: _l("This chat was moved to %(holder)s at %(moment)s "
+                                       "because its owner went offline, while your dialog "
+                                       "was open."),
+    RoutingReason.WAITING_LINE: _l("This chat was moved to %(holder)s at %(moment)s from the "
+                                   "waiting line, while your dialog was open."),
+    RoutingReason.REASSIGNED: _l("This chat was moved to %(holder)s at %(moment)s because its "
+                                 "pre-seller did not answer in time, while your dialog was "
+                                 "open."),
 }
 
 
 def _changed_since(chat: Chat, now: datetime) -> str:
     """What happened to the chat while the manager's dialog was open: who has it now."""
     last = latest_decision(chat.id)
-    holder = chat.assignee.name if chat.assignee else "nobody"
-    moved = last if last is not None and last.assignee_id == chat.assignee_id else None
+    holder = chat.assignee.name if chat.assignee else None
+    moved = last if last is not None and holder is not None \
+        and last.assignee_id == chat.assignee_id else None
     if moved is not None and moved.reason == RoutingReason.MANUAL_TRANSFER:
-        who = moved.actor.name if moved.actor else "Someone"
-        return (f"{who} transferred this chat to {holder} at {moment(moved.created_at, now)} "
-                "while your dialog was open.")
+        when = moment(moved.created_at, now)
+        if moved.actor is None:
+            return _("Someone transferred this chat to %(holder)s at %(moment)s while your "
+                     "dialog was open.", holder=holder, moment=when)
+        return _("%(actor)s transferred this chat to %(holder)s at %(moment)s while your "
+                 "dialog was open.", actor=moved.actor.name, holder=holder, moment=when)
     if moved is not None and moved.reason in _MOVED_BECAUSE:
-        return (f"This chat was moved to {holder} at {moment(moved.created_at, now)} "
-                f"{_MOVED_BECAUSE[moved.reason]}, while your dialog was open.")
-    return (f"This chat changed while your dialog was open; it is now with {holder}. "
-            "Check and try again.")
+        return str(_MOVED_BECAUSE[moved.reason] % {"holder": holder,
+                                                   "moment": moment(moved.created_at, now)})
+    if holder is None:
+        return _("This chat changed while your dialog was open; it is now unassigned. Check "
+                 "and try again.")
+    return _("This chat changed while your dialog was open; it is now with %(holder)s. Check "
+             "and try again.", holder=holder)

@@ -90,7 +90,7 @@ def _write(given, lead_ids: dict[int, int], now: datetime) -> None:
                        .values(owner_id=bindparam("to")), rows)
     db.session.execute(insert(cast(Table, RoutingDecision.__table__)), [
         {"chat_id": chat.id, "reason": decision.reason, "assignee_id": decision.assignee_id,
-         "group_id": decision.group_id, "detail": decision.detail, "note": "",
+         "group_id": decision.group_id, "facts": decision.facts, "note": "",
          "created_at": now} for chat, decision in given])
     winners = sorted({decision.assignee_id for _, decision in given})
     db.session.execute(update(users).where(users.c.id.in_(winners))

@@ -1,4 +1,7 @@
 """The Settings → WhatsApp Business form: types and presence here, the rules in the domain."""
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from wtforms import (
     BooleanField,
     Field,
@@ -40,6 +43,18 @@ def _group_id(value) -> int | None:
     return database_id(getattr(value, "id", value))
 
 
+def _described(hint: str, **default) -> LazyString:
+    """A tunable's hint with its default, said in the reader's language when shown."""
+    if "on" in default:
+        return LazyString(lambda: _("%(hint)s (on by default).", hint=hint) if default["on"]
+                          else _("%(hint)s (off by default).", hint=hint))
+    if "empty" in default:
+        return LazyString(lambda: _("%(hint)s (empty: %(empty)s).", hint=hint,
+                                    empty=default["empty"]))
+    return LazyString(lambda: _("%(hint)s (default %(default)s).", hint=hint,
+                                default=default["value"]))
+
+
 def _tunable(name: str, label: str, hint: str, empty: str = "") -> Field:
     """The field of one tunable, of the kind and within the bounds the domain declares for it.
 
@@ -47,16 +62,18 @@ def _tunable(name: str, label: str, hint: str, empty: str = "") -> Field:
     means); any other number is required.
     """
     if name in SWITCHES:
-        default = "on" if getattr(DEFAULT_TUNABLES, name) else "off"
-        return BooleanField(label, description=f"{hint} ({default} by default).")
+        return BooleanField(label, description=_described(hint,
+                                                           on=getattr(DEFAULT_TUNABLES, name)))
     if name in OPTIONAL_LIMITS:
         lowest, highest = OPTIONAL_LIMITS[name]
-        return IntegerField(label, description=f"{hint} (empty: {empty}).",
-                            validators=[Optional(), NumberRange(lowest, highest, OUT_OF_BOUNDS)])
+        return IntegerField(label, description=_described(hint, empty=empty),
+                            validators=[Optional(),
+                                        NumberRange(lowest, highest, _l(OUT_OF_BOUNDS))])
     lowest, highest = LIMITS[name]
-    return IntegerField(label, description=f"{hint} (default {getattr(DEFAULT_TUNABLES, name)}).",
-                        validators=[InputRequired("Enter a whole number."),
-                                    NumberRange(lowest, highest, OUT_OF_BOUNDS)])
+    return IntegerField(label, description=_described(hint,
+                                                      value=getattr(DEFAULT_TUNABLES, name)),
+                        validators=[InputRequired(_l("Enter a whole number.")),
+                                    NumberRange(lowest, highest, _l(OUT_OF_BOUNDS))])
 
 
 class WhatsAppSettingsForm(RelayForm):
@@ -66,37 +83,39 @@ class WhatsAppSettingsForm(RelayForm):
     given by the view.
     """
 
-    mode = RadioField("Intelligent distribution of new chats",
-                      choices=[SelectChoice(value, label) for value, label in MODE_LABELS],
-                      validators=[InputRequired("Choose how new chats are distributed.")])
+    mode = RadioField(_l("Intelligent distribution of new chats"),
+                      choices=[SelectChoice(value, _l(label)) for value, label in MODE_LABELS],
+                      validators=[InputRequired(_l("Choose how new chats are distributed."))])
     # Choices are filled by the view; the domain rules say what a wrong choice means.
-    groups = CheckboxListField("Selected groups", coerce=database_id, validate_choice=False)
-    alternates = CheckboxListField("Alternate new chat recipients", coerce=database_id,
+    groups = CheckboxListField(_l("Selected groups"), coerce=database_id, validate_choice=False)
+    alternates = CheckboxListField(_l("Alternate new chat recipients"), coerce=database_id,
                                    validate_choice=False)
-    offline_transfer_enabled = BooleanField("Transfer chats away from owners who went offline")
-    offline_transfer_group = SelectField("Transfer group", coerce=_group_id,
+    offline_transfer_enabled = BooleanField(_l("Transfer chats away from owners who went offline"))
+    offline_transfer_group = SelectField(_l("Transfer group"), coerce=_group_id,
                                          validate_choice=False)
     activity_window_minutes = _tunable(
-        "activity_window_minutes", "Activity window (minutes)",
-        "Chats whose lead wrote within this window count as in activity")
+        "activity_window_minutes", _l("Activity window (minutes)"),
+        _l("Chats whose lead wrote within this window count as in activity"))
     presence_timeout_seconds = _tunable(
-        "presence_timeout_seconds", "Presence timeout (seconds)",
-        "Seen within this long counts as online")
+        "presence_timeout_seconds", _l("Presence timeout (seconds)"),
+        _l("Seen within this long counts as online"))
     offline_grace_seconds = _tunable(
-        "offline_grace_seconds", "Offline grace (seconds)",
-        "How long an owner may be offline before their waiting chats move")
+        "offline_grace_seconds", _l("Offline grace (seconds)"),
+        _l("How long an owner may be offline before their waiting chats move"))
     max_open_chats = _tunable(
-        "max_open_chats", "Maximum open chats per pre-seller",
-        "At this many open chats a pre-seller gets no new lead (a returning lead still goes to "
-        "its owner); Settings → Users may give someone their own maximum", empty="no limit")
+        "max_open_chats", _l("Maximum open chats per pre-seller"),
+        _l("At this many open chats a pre-seller gets no new lead (a returning lead still goes "
+           "to its owner); Settings → Users may give someone their own maximum"),
+        empty=_l("no limit"))
     give_waiting_chats = _tunable(
-        "give_waiting_chats", "Give waiting chats to pre-sellers as they become available",
-        "Unassigned chats go out, longest waiting first, the moment someone eligible signs in, "
-        "switches to Available or has room again")
+        "give_waiting_chats", _l("Give waiting chats to pre-sellers as they become available"),
+        _l("Unassigned chats go out, longest waiting first, the moment someone eligible signs "
+           "in, switches to Available or has room again"))
     reassign_unanswered_minutes = _tunable(
-        "reassign_unanswered_minutes", "Reassign a chat nobody answered within (minutes)",
-        "A chat whose pre-seller has not answered its lead this long moves to another online "
-        "pre-seller; with nobody else, managers see it flagged overdue", empty="off")
+        "reassign_unanswered_minutes", _l("Reassign a chat nobody answered within (minutes)"),
+        _l("A chat whose pre-seller has not answered its lead this long moves to another "
+           "online pre-seller; with nobody else, managers see it flagged overdue"),
+        empty=_l("off"))
 
     TIMING, WORKLOAD = TIMING, WORKLOAD
 

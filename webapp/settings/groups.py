@@ -1,5 +1,6 @@
 """Settings → Defaults → Groups: named sets of pre-sellers."""
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from ..auth.access import manager_required
 from ..extensions import db
@@ -59,7 +60,7 @@ def create_group():
         group = group_service.create_group(form.name.data)
     except group_service.GroupError as error:
         return _refused(error, form)
-    return _done(f"Group “{group.name}” created. Add its members below.")
+    return _done(_("Group “%(name)s” created. Add its members below.", name=group.name))
 
 
 @bp.post("/groups/<int:group_id>/rename")
@@ -74,7 +75,7 @@ def rename_group(group_id):
         group_service.rename_group(group, form.name.data)
     except group_service.GroupError as error:
         return _refused(error, form, group.id)
-    return _done(f"Group renamed to “{group.name}”.")
+    return _done(_("Group renamed to “%(name)s”.", name=group.name))
 
 
 @bp.post("/groups/<int:group_id>/delete")
@@ -87,7 +88,7 @@ def delete_group(group_id):
         group_service.delete_group(group)
     except group_service.GroupError as error:
         return _refused(error)
-    return _done(f"Group “{name}” deleted.")
+    return _done(_("Group “%(name)s” deleted.", name=name))
 
 
 @bp.post("/groups/<int:group_id>/members")
@@ -102,7 +103,7 @@ def add_member(group_id):
         user = group_service.add_member(group, form.user.data)
     except group_service.GroupError as error:
         return _refused(error, form, group.id)
-    return _done(f"{user.name} added to “{group.name}”.")
+    return _done(_("%(name)s added to “%(group)s”.", name=user.name, group=group.name))
 
 
 @bp.post("/groups/<int:group_id>/members/<int:user_id>/remove")
@@ -111,4 +112,4 @@ def remove_member(group_id, user_id):
     """Take a pre-seller out of a group."""
     group = _group_or_404(group_id)
     group_service.remove_member(group, user_id)
-    return _done(f"Removed from “{group.name}”.")
+    return _done(_("Removed from “%(group)s”.", group=group.name))

@@ -1,5 +1,6 @@
 """Settings → Users: accounts, roles, deactivation, who is online."""
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import manager_required
@@ -62,7 +63,7 @@ def create_user():
         db.session.rollback()
         form[error.field or "email"].errors = [str(error)]
         return _page(form, 422)
-    return _done(f"{user.name} can now sign in as {user.email}.")
+    return _done(_("%(name)s can now sign in as %(email)s.", name=user.name, email=user.email))
 
 
 @bp.post("/users/<int:user_id>/role")
@@ -72,13 +73,15 @@ def change_role(user_id):
     user = _user_or_404(user_id)
     form = RoleForm()
     if not form.validate():
-        flash("Choose a role.", "error")
+        flash(_("Choose a role."), "error")
         return redirect(url_for(".users"), 303)
     try:
         accounts.change_role(user, form.role.data, current_user)
     except accounts.AccountError as error:
         return _refused(error)
-    return _done(f"{user.name} is now a {user.role}.")
+    if user.is_manager:
+        return _done(_("%(name)s is now a manager.", name=user.name))
+    return _done(_("%(name)s is now a pre-seller.", name=user.name))
 
 
 @bp.post("/users/<int:user_id>/limit")
@@ -109,7 +112,8 @@ def deactivate(user_id):
         accounts.set_active(user, False, current_user)
     except accounts.AccountError as error:
         return _refused(error)
-    return _done(f"{user.name} is deactivated: they cannot sign in or receive chats.")
+    return _done(_("%(name)s is deactivated: they cannot sign in or receive chats.",
+                   name=user.name))
 
 
 @bp.post("/users/<int:user_id>/reactivate")
@@ -118,4 +122,4 @@ def reactivate(user_id):
     """Let someone sign in and receive chats again."""
     user = _user_or_404(user_id)
     accounts.set_active(user, True, current_user)
-    return _done(f"{user.name} is active again.")
+    return _done(_("%(name)s is active again.", name=user.name))

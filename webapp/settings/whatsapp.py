@@ -1,5 +1,6 @@
 """Settings → WhatsApp Business: the distribution rules a manager sets."""
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from ..auth.access import manager_required
@@ -8,6 +9,7 @@ from ..extensions import db
 from ..services.preview import next_chat
 from ..services.settings import SettingsError, current_settings, save_settings, settings_choices
 from ..services.waiting_line import give_out_waiting
+from ..wording import problem_text
 from . import bp
 from .forms import WhatsAppSettingsForm
 
@@ -25,7 +27,7 @@ def _form(settings) -> WhatsAppSettingsForm:
     form.groups.choices = [SelectChoice(group.id, group.name) for group in groups]
     form.alternates.choices = [SelectChoice(user.id, f"{user.name} <{user.email}>")
                                for user in pre_sellers]
-    form.offline_transfer_group.choices = [SelectChoice("", "Choose a group…"),
+    form.offline_transfer_group.choices = [SelectChoice("", _("Choose a group…")),
                                            *form.groups.choices]
     return form
 
@@ -42,10 +44,10 @@ def whatsapp():
         except SettingsError as error:
             db.session.rollback()
             for name, problem in error.problems.items():
-                form[name].errors = [*form[name].errors, problem]
+                form[name].errors = [*form[name].errors, problem_text(name, problem)]
         else:
             db.session.commit()
-            flash("WhatsApp Business settings saved. New chats follow them from now on.",
+            flash(_("WhatsApp Business settings saved. New chats follow them from now on."),
                   "info")
             return redirect(url_for(".whatsapp"), 303)
     failed = any(f.errors for f in form)

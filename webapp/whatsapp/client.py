@@ -11,7 +11,7 @@ from typing import Any
 import requests
 from urllib3.exceptions import NewConnectionError
 
-from .errors import readable_error
+from .errors import failure_text, meta_words, relay_failure
 from .payload import error_from_json
 
 log = logging.getLogger(__name__)
@@ -20,12 +20,15 @@ log = logging.getLogger(__name__)
 class WhatsAppError(Exception):
     """The Cloud API refused or could not take a message; str() is a readable reason.
 
+    `code` is WhatsApp's error code and `data` WhatsApp's own words, or the kind of failure
+    Relay met (`relay:<kind>`): what a reply keeps, for pages to word (errors.failure_text).
     `outcome_unknown` is True when the request may have reached WhatsApp (it stopped
     answering, or the connection broke after sending): such a message must not be sent again.
     """
 
-    def __init__(self, message: str, code: int | None = None, *, outcome_unknown: bool = False):
-        super().__init__(message)
+    def __init__(self, data: str, code: int | None = None, *, outcome_unknown: bool = False):
+        super().__init__(failure_text(code, data))
+        self.data = data
         self.code = code
         self.outcome_unknown = outcome_unknown
 
@@ -86,15 +89,10 @@ def _transport_error(error: requests.RequestException) -> WhatsAppError:
     """What a failed HTTP exchange means for the reply: surely not sent, or maybe sent."""
     if _surely_not_sent(error):
         log.warning("WhatsApp API unreachable: %s", type(error).__name__)
-        return WhatsAppError("Could not reach WhatsApp (network problem); the reply was not "
-                             "sent. Try again in a moment.")
+        return WhatsAppError(relay_failure("unreachable"))
     log.warning("WhatsApp API gave no answer: %s", type(error).__name__)
-    if isinstance(error, requests.exceptions.ReadTimeout):
-        reason = "WhatsApp did not answer in time"
-    else:
-        reason = "The connection to WhatsApp broke before it answered"
-    return WhatsAppError(f"{reason}, so the reply may have reached the lead. Check with them "
-                         "before writing it again.", outcome_unknown=True)
+    kind = "timeout" if isinstance(error, requests.exceptions.ReadTimeout) else "broken"
+    return WhatsAppError(relay_failure(kind), outcome_unknown=True)
 
 
 def _wamid(response: requests.Response) -> str:
@@ -106,16 +104,15 @@ def _wamid(response: requests.Response) -> str:
     if response.status_code >= 400 or not isinstance(document, dict):
         error = document.get("error") if isinstance(document, dict) else None
         if not isinstance(error, dict):
-            raise WhatsAppError(f"WhatsApp answered with HTTP {response.status_code}; "
-                                "the reply was not sent.")
+            raise WhatsAppError(relay_failure("http", response.status_code))
         parsed = error_from_json(error)
         log.warning("WhatsApp API error %s: %s", parsed.code, error)
-        raise WhatsAppError(readable_error(parsed), parsed.code)
+        raise WhatsAppError(meta_words(parsed), parsed.code)
     messages = document.get("messages")
     if isinstance(messages, list) and messages and isinstance(messages[0], dict) \
             and isinstance(messages[0].get("id"), str):
         return messages[0]["id"]
-    raise WhatsAppError("WhatsApp accepted the request but returned no message id.")
+    raise WhatsAppError(relay_failure("no_id"))
 
 
 def client_for(config: Mapping) -> CloudApiClient | SandboxClient:
@@ -123,8 +120,7 @@ def client_for(config: Mapping) -> CloudApiClient | SandboxClient:
     if config.get("SANDBOX") or not config.get("WHATSAPP_ACCESS_TOKEN"):
         return SandboxClient()
     if not config.get("WHATSAPP_PHONE_NUMBER_ID"):
-        raise WhatsAppError("WHATSAPP_PHONE_NUMBER_ID is not configured, so replies cannot "
-                            "be sent. Ask an administrator to set it.")
+        raise WhatsAppError(relay_failure("not_configured"))
     return CloudApiClient(base_url=config["WHATSAPP_API_BASE_URL"],
                           phone_number_id=config["WHATSAPP_PHONE_NUMBER_ID"],
                           access_token=config["WHATSAPP_ACCESS_TOKEN"],

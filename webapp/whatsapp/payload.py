@@ -47,7 +47,8 @@ def storable(text: str) -> str:
 
 @dataclass(frozen=True)
 class InboundMessage:
-    """A message from a lead, with its text or a readable placeholder."""
+    """A message from a lead: its text (what the lead or WhatsApp wrote) and, for anything but
+    plain text, its placeholder's facts (placeholders.describe)."""
 
     wamid: str
     wa_id: str | None
@@ -56,6 +57,7 @@ class InboundMessage:
     sent_at: datetime
     type: str
     text: str
+    details: dict | None = None
     where: str = ""  # its place in the delivery, to name it when it is refused
 
 
@@ -241,10 +243,19 @@ def _message(raw, contacts: list[dict], where: str) -> InboundMessage:
     wamid = _identifier(raw, "id", WAMID_LENGTH, where, required=True)
     wa_id, user_id, name = _sender(raw, contacts, where)
     kind = found if isinstance(found := raw.get("type"), str) else "unknown"
+    described = describe(raw)
     return InboundMessage(wamid=wamid, wa_id=wa_id, user_id=user_id, name=name,
                           sent_at=_timestamp(raw, where),
                           type=storable(kind[:MESSAGE_TYPE_LENGTH]),
-                          text=storable(describe(raw)), where=where)
+                          text=storable(described.body), details=_storable(described.details),
+                          where=where)
+
+
+def _storable(facts):
+    """Facts with every string made storable (they are kept as JSON)."""
+    if isinstance(facts, dict):
+        return {key: _storable(value) for key, value in facts.items()}
+    return storable(facts) if isinstance(facts, str) else facts
 
 
 def _status(raw, where: str) -> StatusUpdate:

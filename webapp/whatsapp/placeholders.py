@@ -1,9 +1,30 @@
-"""A readable line for every kind of WhatsApp message, so nothing shows up blank.
+"""A placeholder for every kind of WhatsApp message, so nothing shows up blank.
 
-Placeholders are bracketed (`[Photo] caption`) so a reader can tell what WhatsApp sent from
-what the lead typed.
+Placeholders are stored as facts (a label code and its fields) beside the text WhatsApp sent,
+and pages show them bracketed in the reader's language (`[Foto] legenda`, webapp.message_text)
+so a reader can tell what WhatsApp sent from what the lead typed.
 """
 from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Line:
+    """A placeholder: its label (a code the page words) and what WhatsApp sent beside it."""
+
+    label: str
+    extra: str = ""
+    args: dict = field(default_factory=dict)
+    inner: dict | None = None  # an edited message's own placeholder
+
+
+@dataclass(frozen=True)
+class Described:
+    """A message as stored: the text (the lead's words, or what WhatsApp sent) and the facts
+    of its placeholder (None for plain text), which pages word in their reader's language."""
+
+    body: str
+    details: dict | None
 
 
 def _text(value) -> str:
@@ -18,34 +39,30 @@ def _scalar(value) -> str:
     return _text(value)
 
 
-def _with(label: str, extra: str) -> str:
-    """`[label] extra`, or just `[label]`."""
-    return f"[{label}] {extra}".rstrip()
-
-
-def _media(label: str) -> Callable[[dict], str]:
+def _media(label: str) -> Callable[[dict], Line]:
     """A photo, video or GIF: its label and caption."""
-    return lambda part: _with(label, _text(part.get("caption")))
+    return lambda part: Line(label, _text(part.get("caption")))
 
 
-def _audio(part: dict) -> str:
-    return "[Voice message]" if part.get("voice") else "[Audio]"
+def _audio(part: dict) -> Line:
+    return Line("voice" if part.get("voice") else "audio")
 
 
-def _document(part: dict) -> str:
+def _document(part: dict) -> Line:
     name = _text(part.get("filename"))
-    return _with(f"Document: {name}" if name else "Document", _text(part.get("caption")))
+    caption = _text(part.get("caption"))
+    return Line("document_named", caption, {"name": name}) if name else Line("document", caption)
 
 
-def _sticker(part: dict) -> str:
-    return "[Animated sticker]" if part.get("animated") else "[Sticker]"
+def _sticker(part: dict) -> Line:
+    return Line("animated_sticker" if part.get("animated") else "sticker")
 
 
-def _location(part: dict) -> str:
+def _location(part: dict) -> Line:
     words = ", ".join(w for w in (_text(part.get("name")), _text(part.get("address"))) if w)
     if not words and "latitude" in part and "longitude" in part:
         words = f"{part['latitude']}, {part['longitude']}"
-    return _with("Location", words)
+    return Line("location", words)
 
 
 def _card_name(card: dict) -> str:
@@ -54,41 +71,41 @@ def _card_name(card: dict) -> str:
     return _text(name.get("formatted_name") if isinstance(name, dict) else name)
 
 
-def _contacts(cards: list) -> str:
+def _contacts(cards: list) -> Line:
     names = [_card_name(card) for card in cards if isinstance(card, dict)]
-    return _with("Contact card" if len(cards) == 1 else "Contact cards",
-                 ", ".join(name for name in names if name))
+    return Line("contact_card" if len(cards) == 1 else "contact_cards",
+                ", ".join(name for name in names if name))
 
 
-def _button(part: dict) -> str:
-    return _with("Button", _text(part.get("text")) or _text(part.get("payload")))
+def _button(part: dict) -> Line:
+    return Line("button", _text(part.get("text")) or _text(part.get("payload")))
 
 
-def _list_reply(choice: dict) -> str:
+def _list_reply(choice: dict) -> Line:
     described = " — ".join(w for w in (_text(choice.get("title")),
                                          _text(choice.get("description"))) if w)
-    return _with("List choice", described)
+    return Line("list_choice", described)
 
 
 # Replies to our interactive messages, by their `interactive.type`.
-INTERACTIVE_REPLIES: dict[str, Callable[[dict], str]] = {
+INTERACTIVE_REPLIES: dict[str, Callable[[dict], Line]] = {
     "list_reply": _list_reply,
-    "button_reply": lambda choice: _with("Button", _text(choice.get("title"))),
-    "nfm_reply": lambda choice: _with("Form reply", _text(choice.get("name"))),
+    "button_reply": lambda choice: Line("button", _text(choice.get("title"))),
+    "nfm_reply": lambda choice: Line("form_reply", _text(choice.get("name"))),
 }
 
 
-def _interactive(part: dict) -> str:
+def _interactive(part: dict) -> Line:
     kind = part.get("type")
     choice = part.get(kind) if isinstance(kind, str) else None
     if not isinstance(choice, dict) or kind not in INTERACTIVE_REPLIES:
-        return "[Interactive reply]"
+        return Line("interactive")
     return INTERACTIVE_REPLIES[kind](choice)
 
 
-def _reaction(part: dict) -> str:
+def _reaction(part: dict) -> Line:
     emoji = _text(part.get("emoji"))
-    return f"[Reacted {emoji}]" if emoji else "[Removed a reaction]"
+    return Line("reacted", args={"emoji": emoji}) if emoji else Line("reaction_removed")
 
 
 def _product(item: dict) -> str:
@@ -97,15 +114,15 @@ def _product(item: dict) -> str:
     return f"{_scalar(quantity) or '1'} × {_scalar(product) or 'item'}"
 
 
-def _order(part: dict) -> str:
+def _order(part: dict) -> Line:
     listed = part.get("product_items")
     items = [_product(item) for item in (listed if isinstance(listed, list) else [])
              if isinstance(item, dict)]
-    return _with("Order", "; ".join(w for w in (", ".join(items), _text(part.get("text"))) if w))
+    return Line("order", "; ".join(w for w in (", ".join(items), _text(part.get("text"))) if w))
 
 
-def _system(part: dict) -> str:
-    return _with("System", _text(part.get("body")))
+def _system(part: dict) -> Line:
+    return Line("system", _text(part.get("body")))
 
 
 def _error_details(error: dict) -> str:
@@ -114,62 +131,68 @@ def _error_details(error: dict) -> str:
     return _text(data.get("details") if isinstance(data, dict) else data)
 
 
-def _unsupported(message: dict) -> str:
-    """WhatsApp could not pass the message on: say so, with its kind or its reason."""
+def _unsupported(message: dict) -> Line:
+    """WhatsApp could not pass the message on: say so, with its kind or its reason (Meta's
+    own words, kept as data)."""
     part = found if isinstance(found := message.get("unsupported"), dict) else {}
     errors = found if isinstance(found := message.get("errors"), list) else []
     reasons = [_error_details(e) or _text(e.get("title")) for e in errors if isinstance(e, dict)]
     kind = _text(part.get("type"))
-    return _with("Unsupported message", f"(type: {kind})" if kind else " ".join(reasons))
+    return Line("unsupported", args={"kind": kind}) if kind else \
+        Line("unsupported", " ".join(reasons))
 
 
-def _revoke(part: dict) -> str:
-    return "[Deleted a message]"
+def _revoke(part: dict) -> Line:
+    return Line("deleted")
 
 
-def _edit(part: dict) -> str:
+def _edit(part: dict) -> Line:
     inner = part.get("message")
-    return _with("Edited", describe(inner) if isinstance(inner, dict) else "")
+    if not isinstance(inner, dict):
+        return Line("edited")
+    described = describe(inner)
+    return Line("edited", described.body, inner=described.details)
 
 
-def _forwarded_prefix(message: dict) -> str:
-    """Forwarded messages say so, like they do in WhatsApp."""
+def _forwarded(message: dict) -> str | None:
+    """Forwarded messages say so, like they do in WhatsApp: 'once' or 'many' (times)."""
     context = message.get("context")
     if not isinstance(context, dict):
-        return ""
+        return None
     if context.get("frequently_forwarded"):
-        return "[Forwarded many times] "
-    return "[Forwarded] " if context.get("forwarded") else ""
+        return "many"
+    return "once" if context.get("forwarded") else None
 
 
-def _referral_suffix(message: dict) -> str:
-    """Leads who arrive from an ad: say which ad."""
+def _referral(message: dict) -> str | None:
+    """Leads who arrive from an ad: which ad ('' when WhatsApp names none)."""
     referral = message.get("referral")
     if not isinstance(referral, dict):
-        return ""
-    headline = _text(referral.get("headline")) or _text(referral.get("source_url"))
-    return f" [From an ad: {headline}]" if headline else " [From an ad]"
+        return None
+    return _text(referral.get("headline")) or _text(referral.get("source_url"))
 
 
 DESCRIBERS: dict[str, Callable] = {
-    "image": _media("Photo"), "video": _media("Video"), "gif": _media("GIF"),
+    "image": _media("photo"), "video": _media("video"), "gif": _media("gif"),
     "audio": _audio, "document": _document, "sticker": _sticker, "location": _location,
     "contacts": _contacts, "button": _button, "interactive": _interactive,
     "reaction": _reaction, "order": _order, "system": _system,
     "revoke": _revoke, "edit": _edit,
 }
-FALLBACK_LABELS = {"request_welcome": "Opened the chat", "ephemeral": "Disappearing message"}
+FALLBACK_LABELS = {"request_welcome": "opened_chat", "ephemeral": "disappearing"}
 # Every type with a placeholder of its own; any other reads as `[<Type> message]`.
 KNOWN_TYPES = frozenset({"text", "unsupported", *DESCRIBERS, *FALLBACK_LABELS})
 
 
-def describe(message: dict) -> str:
-    """The message's text, or a readable placeholder for any other type."""
+def describe(message: dict) -> Described:
+    """The message's text, and for any other type (or a forwarded one, or one from an ad) the
+    facts of its placeholder."""
     kind = found if isinstance(found := message.get("type"), str) else "unknown"
     part = message.get(kind)
+    line = None
     if kind == "text":
         body = _text((part or {}).get("body") if isinstance(part, dict) else None)
-        line = body or "[Empty message]"
+        line = None if body else Line("empty")
     elif kind == "unsupported":
         line = _unsupported(message)
     elif kind in DESCRIBERS:
@@ -179,6 +202,18 @@ def describe(message: dict) -> str:
         elif not expected_list and not isinstance(part, dict):
             part = {}
         line = DESCRIBERS[kind](part)
-    else:
-        line = f"[{FALLBACK_LABELS.get(kind, kind.replace('_', ' ').capitalize() + ' message')}]"
-    return _forwarded_prefix(message) + line + _referral_suffix(message)
+    elif kind in FALLBACK_LABELS:
+        line = Line(FALLBACK_LABELS[kind])
+    else:  # a type WhatsApp added since: named as WhatsApp names it
+        line = Line("other", args={"kind": kind.replace("_", " ").capitalize()})
+    details = {"label": line.label} if line else {}
+    if line and line.args:
+        details["args"] = line.args
+    if line and line.inner is not None:
+        details["inner"] = line.inner
+    forwarded, ad = _forwarded(message), _referral(message)
+    if forwarded:
+        details["forwarded"] = forwarded
+    if ad is not None:
+        details["ad"] = ad
+    return Described(line.extra if line else body, details or None)
