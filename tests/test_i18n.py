@@ -1,7 +1,7 @@
 """Languages and time zones: who reads which language, and every time in the reader's zone."""
 import re
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask_babel import refresh
@@ -14,9 +14,9 @@ from webapp.extensions import db
 from webapp.models import MANAGER
 
 # 02:30 UTC on the 24th is still 23:30 on the 23rd in São Paulo (UTC−3).
-LATE_EVENING_IN_SAO_PAULO = datetime(2026, 11, 24, 2, 30, tzinfo=timezone.utc)
+LATE_EVENING_IN_SAO_PAULO = datetime(2026, 11, 24, 2, 30, tzinfo=UTC)
 # 03:30 UTC: just past midnight in São Paulo, the 24th there too.
-JUST_AFTER_MIDNIGHT_THERE = datetime(2026, 11, 24, 3, 30, tzinfo=timezone.utc)
+JUST_AFTER_MIDNIGHT_THERE = datetime(2026, 11, 24, 3, 30, tzinfo=UTC)
 
 
 def lang(html: str) -> str:

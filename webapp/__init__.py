@@ -44,8 +44,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     security_headers.init_app(app)
 
-    from . import models  # noqa: F401  (registers every table with the metadata)
-    from . import decision_text, formatting, i18n, labels, message_text
+    from . import (
+        decision_text,
+        formatting,
+        i18n,
+        labels,
+        message_text,
+        models,  # noqa: F401  (registers every table with the metadata)
+    )
     from .auth import access
     from .blueprints import register_blueprints
     from .chats import presenters

@@ -4,7 +4,7 @@ A signed-in user's own choice (set on /account) wins; an account that never chos
 DEFAULT_LOCALE and DEFAULT_TIMEZONE. Before sign-in the browser's Accept-Language picks the
 language. The catalogs live in webapp/translations (`make translations` rebuilds them).
 """
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytz
@@ -66,7 +66,7 @@ def html_lang() -> str:
 
 def utc_offset(zone: str, now: datetime) -> str:
     """'UTC−03:00': where a zone stands against UTC at `now`, for the zone picker."""
-    offset = now.astimezone(pytz.timezone(zone)).utcoffset()
+    offset = now.astimezone(pytz.timezone(zone)).utcoffset() or timedelta(0)
     minutes = int(offset.total_seconds() // 60)
     sign = "+" if minutes >= 0 else "−"
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"

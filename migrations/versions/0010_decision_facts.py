@@ -9,7 +9,7 @@ Revision ID: 0010_decision_facts
 Revises: 0009_user_locale
 """
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -56,7 +56,7 @@ def _iso(when: str | None) -> str | None:
     """'2026-11-24 11:30' (UTC) → ISO 8601."""
     if not when:
         return None
-    return datetime.strptime(when, "%Y-%m-%d %H:%M").replace(tzinfo=timezone.utc).isoformat()
+    return datetime.strptime(when, "%Y-%m-%d %H:%M").replace(tzinfo=UTC).isoformat()
 
 
 def _tie(text: str) -> tuple[str, dict] | None:

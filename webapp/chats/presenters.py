@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..domain import delivery
-from ..domain.codes import Direction, MessageStatus
+from ..domain.codes import Direction
 from ..domain.permissions import chat_refusal
 from ..domain.window import time_left
 from ..formatting import duration

@@ -81,9 +81,10 @@ def submit_transfer(chat_id: int, action: str, target: str):
 
 def transferred_trigger(chat: Chat) -> dict:
     """The HX-Trigger header that closes the dialog and announces the new assignee."""
-    # A transfer always has a recipient: the dialog only offers pre-sellers.
+    # A transfer always has a recipient: the dialog only offers pre-sellers and groups.
+    who = chat.assignee.name if chat.assignee else ""
     message = _("The chat with %(lead)s is now with %(who)s.", lead=chat.lead.display_name,
-                who=chat.assignee.name)
+                who=who)
     return {"HX-Trigger": json.dumps({"chatTransferred": {"message": message,
                                                           "chatId": chat.id}})}
 

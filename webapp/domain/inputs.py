@@ -4,8 +4,8 @@ Pure: the standard library only.
 """
 import unicodedata
 
-from .marks import N_
 from .limits import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from .marks import N_
 
 # The largest id any table can hold (SQLite's INTEGER and PostgreSQL's bigint; int4 ids are
 # smaller still). A larger number can name nothing, and drivers refuse to bind it.

@@ -264,7 +264,7 @@ def _nobody_eligible(rules: Rules, full: int) -> dict:
     pre-sellers of the mode were passed over, being at their limit of open chats."""
     if rules.mode == GROUPS_MODE and not rules.groups:
         return {"nobody": "no_groups"}
-    facts = {"nobody": "online"} if rules.mode != GROUPS_MODE else \
+    facts: dict[str, object] = {"nobody": "online"} if rules.mode != GROUPS_MODE else \
         {"nobody": "groups", "groups": _group_names(rules)}
     if full:
         facts["full"] = full
@@ -284,4 +284,4 @@ def _names(people: Sequence[PreSeller], first: PreSeller) -> list[str]:
 
 def _when(at: datetime | None) -> str | None:
     """A time as a fact: ISO 8601 in UTC (None for never)."""
-    return at.astimezone(timezone.utc).isoformat() if at else None
+    return at.astimezone(UTC).isoformat() if at else None

@@ -15,8 +15,8 @@ from ..domain.limits import (
     WA_ID_LENGTH,
     WAMID_LENGTH,
 )
-from ..extensions import Model
 from ..domain.search import search_text
+from ..extensions import Model
 from ..formatting import phone
 from .settings import Group
 from .users import User

@@ -14,9 +14,9 @@ from ..domain.settings_rules import bounds_problem
 from ..extensions import db
 from ..models import MANAGER, ROLES, Group, User, group_members
 from ..models.users import verify_password
+from ..wording import problem_text
 from .api_tokens import revoke_tokens_of
 from .sessions import end_all_sessions
-from ..wording import problem_text
 from .settings import current_settings
 
 

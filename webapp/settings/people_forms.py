@@ -1,14 +1,17 @@
 """Forms of the Groups and Users pages."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import (EmailField, IntegerField, PasswordField, SelectChoice, SelectField,
-                     StringField)
-from wtforms.validators import (InputRequired, Length, NumberRange, Optional, Regexp,
-                                ValidationError)
+from wtforms import EmailField, IntegerField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..domain.inputs import password_problem
-from ..domain.limits import (EMAIL_LENGTH, GROUP_NAME_LENGTH, PASSWORD_MAX_LENGTH,
-                             PASSWORD_MIN_LENGTH, USER_NAME_LENGTH)
+from ..domain.limits import (
+    EMAIL_LENGTH,
+    GROUP_NAME_LENGTH,
+    PASSWORD_MAX_LENGTH,
+    PASSWORD_MIN_LENGTH,
+    USER_NAME_LENGTH,
+)
 from ..domain.settings_rules import OPTIONAL_LIMITS, OUT_OF_BOUNDS
 from ..forms import RelayForm, database_id
 from ..labels import ROLES as LABELS_OF_ROLES

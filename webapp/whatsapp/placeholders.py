@@ -206,7 +206,7 @@ def describe(message: dict) -> Described:
         line = Line(FALLBACK_LABELS[kind])
     else:  # a type WhatsApp added since: named as WhatsApp names it
         line = Line("other", args={"kind": kind.replace("_", " ").capitalize()})
-    details = {"label": line.label} if line else {}
+    details: dict[str, object] = {"label": line.label} if line else {}
     if line and line.args:
         details["args"] = line.args
     if line and line.inner is not None:
