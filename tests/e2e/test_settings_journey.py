@@ -47,4 +47,4 @@ def test_a_pre_seller_cannot_reach_the_settings(live_server, new_page):
     for path in ("/settings/whatsapp", "/settings/groups", "/settings/users"):
         response = page.goto(path)
         assert response.status == 403
-        expect(page.get_by_role("heading", name="Forbidden")).to_be_visible()
+        expect(page.get_by_role("heading", name="403 · Not allowed")).to_be_visible()
