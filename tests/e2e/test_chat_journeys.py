@@ -166,6 +166,7 @@ def test_the_manager_answers_an_unassigned_chat(live_server, new_page, team):
     row.get_by_role("link", name="Elisa Nunes").click()
 
     expect(manager.locator(".msg.in .body")).to_have_text("Alguém aí?")
+    manager.wait_for_load_state("load")  # the page's deferred scripts (htmx, the reply box) must be running before we type
     box = manager.get_by_label("Reply to Elisa Nunes")
     box.fill("Olá Elisa, aqui é a Maria.")
     box.press("Enter")

@@ -49,6 +49,7 @@ def test_a_pre_seller_and_a_manager_work_in_portuguese(live_server, new_page, eq
     expect(link).to_contain_text(re.compile(r"restam \d+ h \d+ min"))
     link.click()
     expect(ana.locator("#conv-head")).to_contain_text("+55 11 91234-5678")
+    ana.wait_for_load_state("load")  # the page's deferred scripts (htmx, the reply box) must be running before we type
     box = ana.get_by_label("Responder a João Conceição")
     box.fill("Olá João! O plano custa R$ 99.")
     ana.get_by_role("button", name="Enviar").click()

@@ -146,6 +146,7 @@ def test_the_preview_follows_the_form_before_it_is_saved(live_server, new_page, 
     manager.get_by_role("link", name="WhatsApp Business").click()
     preview = manager.locator(".next-chat")
     expect(preview).to_contain_text("If a new lead wrote now, Bruno Lima would get it")
+    manager.wait_for_load_state("load")  # the page's deferred scripts (htmx, the reply box) must be running before we type
     manager.get_by_label("Maximum open chats per pre-seller").fill("1")
     expect(preview).to_contain_text("With these settings (not saved yet)")
     expect(preview).to_contain_text("Bruno Lima would get it")
