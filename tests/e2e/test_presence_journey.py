@@ -58,6 +58,7 @@ def test_closing_the_last_tab_makes_the_pre_seller_offline_within_seconds(live_s
     page = new_page()
     sign_in(page, ana["email"])
     assert online_after_the_grace(live_server, ana) == (True, True)
+    page.wait_for_load_state("load")  # presence.js (deferred) must be listening for the close
 
     page.close(run_before_unload=True)  # as a person closes a tab
     wait_for(lambda: LEAVE in paths)
