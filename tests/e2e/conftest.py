@@ -12,7 +12,7 @@ from tests.webhook_helpers import URL, as_body, signed_headers
 from webapp import create_app
 from webapp.db import utcnow
 from webapp.extensions import db
-from webapp.models import PRE_SELLER, Group, User
+from webapp.models import MANAGER, PRE_SELLER, Group, User
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 # Flags that keep Chromium off the network on this closed machine.
@@ -154,3 +154,14 @@ def sign_in(page, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+@pytest.fixture
+def team(live_server):
+    """A manager and two pre-sellers, everyone offline until they sign in."""
+    return {
+        "manager": live_server.make_user(role=MANAGER, email="maria@example.test",
+                                         name="Maria Manager"),
+        "ana": live_server.make_user(email="ana@example.test", name="Ana Souza"),
+        "bruno": live_server.make_user(email="bruno@example.test", name="Bruno Lima"),
+    }

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import sign_in
 from webapp.db import utcnow
 from webapp.domain.codes import ChatStatus
-from webapp.models import MANAGER, Chat, Lead
+from webapp.models import Chat, Lead
 
 pytestmark = pytest.mark.e2e
 
@@ -41,16 +41,6 @@ def make_chat(live_server, assignee_id, name: str, wa_id: str, window_left: time
         session.flush()
         return chat.id
 
-
-@pytest.fixture
-def team(live_server):
-    """A manager and two pre-sellers, everyone offline until they sign in."""
-    return {
-        "manager": live_server.make_user(role=MANAGER, email="maria@example.test",
-                                         name="Maria Manager"),
-        "ana": live_server.make_user(email="ana@example.test", name="Ana Souza"),
-        "bruno": live_server.make_user(email="bruno@example.test", name="Bruno Lima"),
-    }
 
 
 def test_a_new_lead_reaches_ana_live_she_replies_and_the_manager_moves_it_to_bruno(

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import sign_in
 from webapp.db import utcnow
 from webapp.domain.codes import ChatStatus
-from webapp.models import MANAGER, Chat, Lead, WhatsAppSettings
+from webapp.models import Chat, Lead, WhatsAppSettings
 
 pytestmark = pytest.mark.e2e
 
@@ -50,16 +50,6 @@ def team_limit(live_server, limit: int) -> None:
     with live_server.db() as session:
         session.get(WhatsAppSettings, 1).max_open_chats = limit
 
-
-@pytest.fixture
-def team(live_server):
-    """A manager and two pre-sellers, everyone offline until they sign in."""
-    return {
-        "manager": live_server.make_user(role=MANAGER, email="maria@example.test",
-                                         name="Maria Manager"),
-        "ana": live_server.make_user(email="ana@example.test", name="Ana Souza"),
-        "bruno": live_server.make_user(email="bruno@example.test", name="Bruno Lima"),
-    }
 
 
 def test_ana_goes_away_by_keyboard_a_lead_waits_and_comes_to_her_when_she_is_back(
