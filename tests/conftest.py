@@ -86,6 +86,7 @@ def _test_config(url: str, instance: Path) -> dict:
         "SCHEDULER_ENABLED": False,
         "WTF_CSRF_ENABLED": False,  # test_csrf.py turns it back on to prove it works
         "TEST_INSTANCE": str(instance),
+        "MEDIA_ROOT": str(instance / "media"),
         # The suite reads English, in UTC; tests of pt-BR and other zones choose them.
         "DEFAULT_LOCALE": "en",
         "DEFAULT_TIMEZONE": "UTC",
@@ -94,7 +95,7 @@ def _test_config(url: str, instance: Path) -> dict:
 
 # Deleting children before parents keeps foreign keys happy on both databases.
 TABLES_IN_DELETE_ORDER = (
-    "messages", "routing_decisions", "chats", "leads", "settings_alternate_recipients",
+    "message_media", "message_templates", "quick_replies", "messages", "routing_decisions", "chats", "leads", "settings_alternate_recipients",
     "settings_distribution_groups", "group_members", "api_tokens", "webhook_events",
     "job_runs", "user_sessions", "sign_in_failures",
 )

@@ -18,11 +18,13 @@ ENV_KEYS = (
     "TRUSTED_PROXIES", "SESSION_LIFETIME_HOURS", "SIGN_IN_ACCOUNT_LIMIT",
     "SIGN_IN_ADDRESS_LIMIT", "SIGN_IN_WINDOW_MINUTES",
     "DEFAULT_LOCALE", "DEFAULT_TIMEZONE",
+    "WHATSAPP_BUSINESS_ACCOUNT_ID", "MEDIA_ROOT", "MEDIA_FETCH_INTERVAL_SECONDS",
 )
 BOOL_KEYS = {"SCHEDULER_ENABLED", "SESSION_COOKIE_SECURE"}
 INT_KEYS = {"JOBS_INTERVAL_SECONDS", "DATABASE_CONNECT_TIMEOUT", "DATABASE_STATEMENT_TIMEOUT",
             "DATABASE_POOL_TIMEOUT", "TRUSTED_PROXIES", "SESSION_LIFETIME_HOURS",
-            "SIGN_IN_ACCOUNT_LIMIT", "SIGN_IN_ADDRESS_LIMIT", "SIGN_IN_WINDOW_MINUTES"}
+            "SIGN_IN_ACCOUNT_LIMIT", "SIGN_IN_ADDRESS_LIMIT", "SIGN_IN_WINDOW_MINUTES",
+            "MEDIA_FETCH_INTERVAL_SECONDS"}
 # Secrets that must never have a fixed default: generated once into instance/.
 GENERATED_SECRETS = ("SECRET_KEY", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN")
 SECRETS_FILE = "secrets.json"
@@ -37,6 +39,12 @@ def defaults(instance_path: str) -> dict:
         "WHATSAPP_PHONE_NUMBER_ID": "",
         "WHATSAPP_API_BASE_URL": "https://graph.facebook.com/v21.0",
         "WHATSAPP_API_TIMEOUT": (3.05, 10),
+        # The WhatsApp Business Account whose approved templates Relay lists.
+        "WHATSAPP_BUSINESS_ACCOUNT_ID": "",
+        # Where inbound photos, voice notes, videos and documents are kept, and how often
+        # the jobs process looks for new ones to download.
+        "MEDIA_ROOT": os.path.join(instance_path, "media"),
+        "MEDIA_FETCH_INTERVAL_SECONDS": 5,
         "SCHEDULER_ENABLED": False,
         "JOBS_INTERVAL_SECONDS": 60,
         "SESSION_COOKIE_HTTPONLY": True,

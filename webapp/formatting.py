@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 import phonenumbers
 from babel.dates import format_skeleton, format_timedelta
+from babel.numbers import format_decimal
 from flask import Flask
 from flask_babel import (
     format_datetime,
@@ -96,7 +97,17 @@ def phone(number: str | None) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+def file_size(size: int | None) -> str:
+    """A file's size as the viewer writes numbers: '820 KB', '1,5 MB' ('' when unknown)."""
+    if size is None:
+        return ""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{format_decimal(round(size / scale, 1), locale=get_locale())} {unit}"
+    return _("%(num)d bytes", num=size)
+
+
 def init_app(app: Flask) -> None:
     """The formatter's functions as template filters of `app`."""
-    for function in (moment, long_moment, full_moment, ago, duration, phone):
+    for function in (moment, long_moment, full_moment, ago, duration, phone, file_size):
         app.add_template_filter(function, function.__name__)

@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 from .db import allow_statements_for, utcnow
 from .extensions import db
 from .logsafe import describe_error, safe_exc_info
-from .services import job_runs, reassignment, sweeps, waiting_line
+from .services import job_runs, reassignment, sweeps, templates, waiting_line
+from .services.media import fetch_pending_media
 
 log = logging.getLogger(__name__)
 
@@ -76,10 +77,26 @@ def waiting_line_job(now: datetime) -> str:
     return _given(waiting_line.give_out_waiting(now))
 
 
+def fetch_media_job(now: datetime) -> str:
+    """Download the inbound media files that are due; says how many were kept."""
+    report = fetch_pending_media(now)
+    return (f"{_plural(report.stored, 'file')} stored, {report.retrying} to retry, "
+            f"{report.unavailable} unavailable")
+
+
+def refresh_templates_job(now: datetime) -> str:
+    """Read the account's approved templates from Meta when due; says what changed."""
+    return templates.refresh_if_due(now, current_app.config)
+
+
 # Run in this order by `sweep`: a chat that has just expired is not worth moving, and the
 # waiting line comes last, when every move has made what room it makes.
 JOBS = {"expire-chats": expire_chats_job, "offline-owners": offline_owners_job,
-        "reassign-unanswered": reassign_unanswered_job, "waiting-line": waiting_line_job}
+        "reassign-unanswered": reassign_unanswered_job, "waiting-line": waiting_line_job,
+        "refresh-templates": refresh_templates_job, "fetch-media": fetch_media_job}
+# Jobs that run more often than every JOBS_INTERVAL_SECONDS: a lead's photo should show
+# within seconds. (Their leases and /healthz's "overdue" still count in JOBS_INTERVAL_SECONDS.)
+OWN_INTERVALS = {"fetch-media": "MEDIA_FETCH_INTERVAL_SECONDS"}
 
 
 @dataclass(frozen=True)
@@ -135,9 +152,10 @@ def _scheduled_run(app: Flask, name: str, runner: str) -> None:
 
 
 def schedule_jobs(app: Flask, scheduler: BaseScheduler, runner: str) -> BaseScheduler:
-    """Every job every JOBS_INTERVAL_SECONDS, first run at once, one at a time, coalescing."""
-    interval = app.config["JOBS_INTERVAL_SECONDS"]
+    """Every job every JOBS_INTERVAL_SECONDS (or its own interval), first run at once, one at a
+    time, coalescing."""
     for name in JOBS:
+        interval = app.config[OWN_INTERVALS.get(name, "JOBS_INTERVAL_SECONDS")]
         scheduler.add_job(_scheduled_run, "interval", seconds=interval, args=(app, name, runner),
                           id=name, name=name, coalesce=True, max_instances=1,
                           misfire_grace_time=interval, next_run_time=datetime.now(UTC))

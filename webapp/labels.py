@@ -6,7 +6,7 @@ The database keeps codes; pages show these labels, so a code reads the same ever
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from .domain.codes import MessageStatus, RoutingReason
+from .domain.codes import MessageStatus, RoutingReason, TemplateCategory
 from .models import MANAGER, PRE_SELLER
 
 ROLES = {MANAGER: _l("Manager"), PRE_SELLER: _l("Pre-seller")}
@@ -26,6 +26,12 @@ DELIVERY_STATES: dict[str, str] = {
     MessageStatus.FAILED: _l("Not delivered"),
 }
 
+# Meta's template categories.
+TEMPLATE_CATEGORIES: dict[str, str] = {
+    TemplateCategory.UTILITY: _l("Utility"), TemplateCategory.MARKETING: _l("Marketing"),
+    TemplateCategory.AUTHENTICATION: _l("Authentication"),
+}
+
 
 def role_label(role: str) -> str:
     """'Manager', 'Pré-vendedor'…: a role as the viewer says it."""
@@ -42,8 +48,14 @@ def delivery_label(status: str) -> str:
     return str(DELIVERY_STATES.get(status, ""))
 
 
+def template_category_label(category: str) -> str:
+    """A template category as words ('UTILITY' → 'Utility')."""
+    return str(TEMPLATE_CATEGORIES.get(category, category))
+
+
 def init_app(app: Flask) -> None:
     """The labels as template filters of `app`."""
     for name, function in (("role", role_label), ("reason", reason_label),
-                           ("delivery", delivery_label)):
+                           ("delivery", delivery_label),
+                           ("template_category", template_category_label)):
         app.add_template_filter(function, name)

@@ -23,6 +23,7 @@ LABELS = {
     "unsupported": _l("Unsupported message"), "deleted": _l("Deleted a message"),
     "edited": _l("Edited"), "empty": _l("Empty message"), "opened_chat": _l("Opened the chat"),
     "disappearing": _l("Disappearing message"), "other": _l("%(kind)s message"),
+    "template": _l("Template %(name)s"),
 }
 
 

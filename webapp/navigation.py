@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .domain import limits
-from .domain.codes import ChatAction, ChatStatus, Direction, MessageStatus, Presence
+from .domain.codes import ChatAction, ChatStatus, Direction, MediaState, MessageStatus, Presence
 from .domain.presence import LEAVING_GRACE
 from .models import MANAGER, PRE_SELLER
 from .services.accounts import user_is_online, user_presence
@@ -19,6 +19,7 @@ MENU = (
     (_l("Settings"), (("WhatsApp Business", "settings.whatsapp"),
                       (_l("Groups"), "settings.groups"),
                       (_l("Users"), "settings.users"),
+                      (_l("Quick replies"), "settings.quick_replies"),
                       (_l("API tokens"), "settings.api_tokens_page")), {MANAGER}),
 )
 
@@ -56,5 +57,6 @@ def register_template_helpers(app: Flask) -> None:
                                  open_chats_text=open_chats_text,
                                  limits=limits, ChatAction=ChatAction, ChatStatus=ChatStatus,
                                  Direction=Direction, MessageStatus=MessageStatus,
+                                 MediaState=MediaState,
                                  Presence=Presence,
                                  leaving_grace_seconds=int(LEAVING_GRACE.total_seconds()))

@@ -30,6 +30,10 @@ _REFUSALS = {
         Refusal.CLOSED: _l("This chat is already closed."),
         Refusal.EXPIRED: _l("This chat has expired; it already left the active lists."),
     },
+    ChatAction.TEMPLATE: {
+        Refusal.NOT_ASSIGNEE: _l("Only the chat's assignee or a manager can send it a "
+                                 "template."),
+    },
     ChatAction.TRANSFER: {
         Refusal.NOT_MANAGER: _l("Only managers can transfer chats."),
         Refusal.CLOSED: _l("This chat was closed; it can no longer be transferred."),

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("chats", __name__, url_prefix="/chats")
 
-from . import routes  # noqa: E402,F401
+from . import composing, media, routes  # noqa: E402,F401

@@ -62,6 +62,7 @@ class ChatAction(StrEnum):
     REPLY = "reply"
     CLOSE = "close"
     TRANSFER = "transfer"
+    TEMPLATE = "template"  # a Meta-approved template: allowed past the response window
 
 
 class Refusal(StrEnum):
@@ -72,3 +73,34 @@ class Refusal(StrEnum):
     CLOSED = "closed"
     EXPIRED = "expired"
     WINDOW_CLOSED = "window_closed"  # still open, but its response window has passed
+
+
+class MessageKind(StrEnum):
+    """The kinds of outbound message Relay sends (Message.type); inbound ones keep WhatsApp's."""
+
+    TEXT = "text"
+    TEMPLATE = "template"
+
+
+class TemplateSource(StrEnum):
+    """Where a message template comes from: kept by managers (sandbox) or Meta's account."""
+
+    SANDBOX = "sandbox"
+    CLOUD = "cloud"
+
+
+class TemplateCategory(StrEnum):
+    """Meta's template categories."""
+
+    MARKETING = "MARKETING"
+    UTILITY = "UTILITY"
+    AUTHENTICATION = "AUTHENTICATION"
+
+
+class MediaState(StrEnum):
+    """An inbound photo, voice note, video, document or sticker: waiting to be downloaded,
+    stored under MEDIA_ROOT, or given up on."""
+
+    PENDING = "pending"
+    STORED = "stored"
+    UNAVAILABLE = "unavailable"

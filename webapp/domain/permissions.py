@@ -35,12 +35,16 @@ def chat_refusal(action: str, chat: ChatFacts, person: Person, now: datetime) ->
 
     Managers act on any chat and alone transfer; a pre-seller replies to and closes their
     own chats. Only an open chat takes any action; replies and transfers also need its
-    response window open, while a chat past its window may still be closed.
+    response window open, while a chat past its window may still be closed. A template is
+    what WhatsApp allows outside the window: it may be sent from any chat, even expired or
+    closed, to revive the lead.
     """
     if action == ChatAction.TRANSFER and not person.is_manager:
         return Refusal.NOT_MANAGER
     if not person.is_manager and chat.assignee_id != person.id:
         return Refusal.NOT_ASSIGNEE
+    if action == ChatAction.TEMPLATE:
+        return None
     if chat.status == ChatStatus.CLOSED:
         return Refusal.CLOSED
     if chat.status != ChatStatus.OPEN:

@@ -1,5 +1,6 @@
 """Leads, their chats, messages and the routing decisions that placed them."""
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -20,6 +21,9 @@ from ..extensions import Model
 from ..formatting import phone
 from .settings import Group
 from .users import User
+
+if TYPE_CHECKING:
+    from .replies import MessageMedia
 
 # The partial indexes below cover open chats only.
 _OPEN_ONLY = f"status = '{ChatStatus.OPEN}'"
@@ -142,6 +146,8 @@ class Message(Model):
     sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     sender: Mapped[User | None] = relationship()
+    # The file of an inbound media message (None for any other message).
+    media: Mapped["MessageMedia | None"] = relationship(back_populates="message")
 
 
 class RoutingDecision(Model):

@@ -69,6 +69,8 @@ class WhatsAppSettings(Model):
     reassign_unanswered_minutes: Mapped[int | None] = mapped_column(
         default=DEFAULT_TUNABLES.reassign_unanswered_minutes)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # When the account's templates were last read from Meta (None: never).
+    templates_refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     distribution_groups: Mapped[list[Group]] = relationship(
         secondary=settings_distribution_groups, order_by=Group.name, lazy="select")

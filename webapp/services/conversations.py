@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from ..domain import delivery
 from ..extensions import db
-from ..models import PRE_SELLER, Chat, Message, RoutingDecision, User
+from ..models import PRE_SELLER, Chat, Message, MessageMedia, RoutingDecision, User
 from .chat_lists import digest
 
 # A conversation shows its latest messages; older ones stay in the API.
@@ -32,7 +32,7 @@ def visible_chat(chat_id: int, user: User) -> Chat | None:
 def recent_messages(chat_id: int, limit: int = MESSAGE_LIMIT) -> tuple[list[Message], bool]:
     """The latest messages in the order they were sent, and whether older ones exist."""
     rows = list(db.session.scalars(
-        select(Message).options(joinedload(Message.sender))
+        select(Message).options(joinedload(Message.sender), joinedload(Message.media))
         .where(Message.chat_id == chat_id)
         .order_by(Message.sent_at.desc(), Message.id.desc()).limit(limit + 1)))
     more = len(rows) > limit
@@ -49,8 +49,12 @@ def conversation_fingerprint(chat: Chat, now: datetime) -> str:
         .order_by(Message.status)).all()
     states = [(status, count, last, delivery.outcome_unknown(status, None, oldest, now))
               for status, count, last, oldest in by_status]
+    files = db.session.execute(  # a photo downloaded or given up on shows at the next poll
+        select(MessageMedia.state, func.count(MessageMedia.id))
+        .where(MessageMedia.chat_id == chat.id).group_by(MessageMedia.state)
+        .order_by(MessageMedia.state)).all()
     return digest("chat", chat.version, chat.status, chat.assignee_id, chat.window_expires_at,
-                  chat.last_message_at, states)
+                  chat.last_message_at, states, [tuple(row) for row in files])
 
 
 def mark_read(chat: Chat, user: User) -> bool:

@@ -24,6 +24,7 @@ from ..logsafe import describe_error, safe_exc_info
 from ..models import Chat, Message, WebhookEvent
 from ..whatsapp.errors import meta_words, relay_failure
 from ..whatsapp.payload import DeliveryError, InboundMessage, StatusUpdate, parse_delivery
+from .media import note_media
 from .routing import route_inbound
 
 log = logging.getLogger(__name__)
@@ -161,10 +162,12 @@ def _store_message(message: InboundMessage, now: datetime) -> None:
     chat = route_inbound(wa_id=message.wa_id, user_id=message.user_id, name=message.name,
                          message_at=message.sent_at, preview=message.text[:PREVIEW_LENGTH],
                          preview_details=message.details, now=now)
-    db.session.add(Message(chat_id=chat.id, direction=Direction.INBOUND, wamid=message.wamid,
-                           type=message.type, body=message.text, details=message.details,
-                           sent_at=message.sent_at, status=MessageStatus.RECEIVED))
+    stored = Message(chat_id=chat.id, direction=Direction.INBOUND, wamid=message.wamid,
+                     type=message.type, body=message.text, details=message.details,
+                     sent_at=message.sent_at, status=MessageStatus.RECEIVED)
+    db.session.add(stored)
     db.session.flush()
+    note_media(stored, message.media, now)  # its file is downloaded in the background
 
 
 def _apply_statuses(statuses: tuple[StatusUpdate, ...],

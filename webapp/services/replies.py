@@ -14,12 +14,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, update
 
-from ..domain.codes import ChatAction, Direction, MessageStatus
+from ..domain import templates as template_rules
+from ..domain.codes import ChatAction, Direction, MessageKind, MessageStatus
 from ..domain.limits import PREVIEW_LENGTH, REPLY_LENGTH
 from ..domain.permissions import chat_refusal
 from ..extensions import db
-from ..models import Chat, Message, User
-from ..whatsapp.client import WhatsAppError, client_for
+from ..models import Chat, Message, MessageTemplate, User
+from ..whatsapp.client import TemplateCall, WhatsAppError, client_for
 from ..wording import refusal_text
 
 NOT_RETRYABLE = _l("This reply is no longer waiting to be sent again: it is being sent or was "
@@ -38,6 +39,7 @@ class Outgoing:
     wa_id: str | None
     user_id: str | None
     text: str
+    template: TemplateCall | None = None  # sent as this template instead of free text
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,11 @@ def claim_retry(*, chat: Chat, message_id: int, author: User, now: datetime) -> 
     reply = db.session.get(Message, message_id)
     if reply is None or reply.chat_id != chat.id or reply.direction != Direction.OUTBOUND:
         raise ReplyError(_("This reply does not exist in this chat."))
-    _check_may_send(chat, author, reply.body, now)
+    template = template_call(reply)
+    if template is None:
+        _check_may_send(chat, author, reply.body, now)
+    else:
+        _check_may_send_template(chat, author, now)
     # An UPDATE's result is a CursorResult (it has a rowcount); execute() is typed for any.
     claimed = cast(CursorResult[Any], db.session.execute(
         update(Message).where(Message.id == reply.id, Message.status == MessageStatus.FAILED,
@@ -78,7 +84,38 @@ def claim_retry(*, chat: Chat, message_id: int, author: User, now: datetime) -> 
         .execution_options(synchronize_session=False))).rowcount
     if claimed != 1:
         raise ReplyError(str(NOT_RETRYABLE))
-    return Outgoing(reply.id, chat.lead.wa_id, chat.lead.user_id, reply.body)
+    return Outgoing(reply.id, chat.lead.wa_id, chat.lead.user_id, reply.body, template)
+
+
+def save_pending_template(*, chat: Chat, author: User, template: MessageTemplate,
+                          parameters: list[str], now: datetime) -> Outgoing:
+    """Check a template may be sent from this chat (any chat, even expired, for someone who
+    may act on it) and save it as pending; the chat keeps its name and values as facts and
+    the text the lead reads as the body."""
+    _check_may_send_template(chat, author, now)
+    if len(parameters) != template.parameter_count or any(
+            template_rules.parameter_problem(value) for value in parameters):
+        raise ReplyError(_("Fill in every value of the template before sending."))
+    call = TemplateCall(template.name, template.language, tuple(parameters))
+    reply = Message(chat_id=chat.id, direction=Direction.OUTBOUND, type=MessageKind.TEMPLATE,
+                    body=template_rules.render(template.body, parameters), sent_at=now,
+                    status=MessageStatus.PENDING, sender_id=author.id,
+                    details={"label": "template", "args": {"name": template.name},
+                             "template": {"name": call.name, "language": call.language,
+                                          "parameters": list(call.parameters)}})
+    db.session.add(reply)
+    db.session.flush()
+    return Outgoing(reply.id, chat.lead.wa_id, chat.lead.user_id, reply.body, call)
+
+
+def template_call(message: Message) -> TemplateCall | None:
+    """The template a stored template message was sent as (None for free text)."""
+    facts = (message.details or {}).get("template") if message.type == MessageKind.TEMPLATE \
+        else None
+    if not isinstance(facts, dict):
+        return None
+    return TemplateCall(str(facts.get("name", "")), str(facts.get("language", "")),
+                        tuple(str(value) for value in facts.get("parameters", ())))
 
 
 def send(outgoing: Outgoing, config: Mapping) -> SendOutcome:
@@ -86,8 +123,12 @@ def send(outgoing: Outgoing, config: Mapping) -> SendOutcome:
     transaction open."""
     try:
         client = client_for(config)
-        wamid = client.send_text(wa_id=outgoing.wa_id, user_id=outgoing.user_id,
-                                 text=outgoing.text)
+        if outgoing.template is not None:
+            wamid = client.send_template(wa_id=outgoing.wa_id, user_id=outgoing.user_id,
+                                         template=outgoing.template)
+        else:
+            wamid = client.send_text(wa_id=outgoing.wa_id, user_id=outgoing.user_id,
+                                     text=outgoing.text)
     except WhatsAppError as error:
         return SendOutcome(error=error)
     return SendOutcome(wamid=wamid, sandbox=client.sandbox)
@@ -115,9 +156,16 @@ def _answered(chat: Chat, reply: Message) -> None:
     if chat.last_message_at is None or chat.last_message_at <= reply.sent_at:
         chat.last_message_at = reply.sent_at
         chat.last_message_preview = reply.body[:PREVIEW_LENGTH]
-        chat.last_message_details = None
+        chat.last_message_details = reply.details
     if chat.last_inbound_at is None or chat.last_inbound_at <= reply.sent_at:
         chat.awaiting_reply = False
+
+
+def _check_may_send_template(chat: Chat, author: User, now: datetime) -> None:
+    """Refuse a template this author may not send from this chat."""
+    refusal = chat_refusal(ChatAction.TEMPLATE, chat, author, now)
+    if refusal is not None:
+        raise ReplyError(refusal_text(ChatAction.TEMPLATE, refusal, chat, now))
 
 
 def _check_may_send(chat: Chat, author: User, text: str, now: datetime) -> None:

@@ -1,6 +1,7 @@
-"""Settings: WhatsApp Business distribution, groups, users, API tokens (managers only)."""
+"""Settings: WhatsApp Business distribution and templates, groups, users, quick replies, API
+tokens (managers only)."""
 from flask import Blueprint
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
-from . import groups, tokens, users, whatsapp  # noqa: E402,F401
+from . import groups, quick_replies, templates, tokens, users, whatsapp  # noqa: E402,F401

@@ -8,8 +8,9 @@ from flask import current_app
 
 from ..db import utcnow
 from ..services import inbound
+from ..whatsapp.media import SandboxMedia
 from ..whatsapp.signature import SIGNATURE_HEADER, sign
-from ..whatsapp.simulate import text_delivery
+from ..whatsapp.simulate import image_delivery, text_delivery
 from . import handling
 
 # Written by `make run` into instance/: the address it serves on, as this machine reaches it.
@@ -43,15 +44,19 @@ def reprocess_events_command(limit):
 @click.option("--wa-id", help="The lead's WhatsApp number, e.g. 5511987654321.")
 @click.option("--user-id", help="The lead's business-scoped user id (a hidden number).")
 @click.option("--name", required=True, help="The lead's WhatsApp profile name.")
-@click.option("--text", required=True, help="What the lead writes.")
+@click.option("--text", help="What the lead writes (with --image: the photo's caption).")
+@click.option("--image", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A photo the lead sends: copied into the sandbox media store.")
 @click.option("--url", help="Relay's address (default: RELAY_URL, else where `make run` "
                             "serves, else http://127.0.0.1:5000).")
-def simulate_inbound_command(wa_id, user_id, name, text, url):
-    """Send the running app a correctly signed webhook with a text message from a lead."""
+def simulate_inbound_command(wa_id, user_id, name, text, image, url):
+    """Send the running app a correctly signed webhook with a text message (or a photo)
+    from a lead."""
     if not wa_id and not user_id:
         raise click.UsageError("Give the lead's --wa-id (or, for a hidden number, --user-id).")
-    body = json.dumps(text_delivery(wa_id=wa_id, user_id=user_id, name=name, text=text,
-                                    at=utcnow())).encode()
+    if not text and not image:
+        raise click.UsageError("Give the lead's --text, or an --image.")
+    body = json.dumps(_delivery(wa_id, user_id, name, text or "", image)).encode()
     target = (url or relay_url()).rstrip("/") + "/webhooks/whatsapp"
     headers = {"Content-Type": "application/json",
                SIGNATURE_HEADER: sign(body, current_app.config["WHATSAPP_APP_SECRET"])}
@@ -64,6 +69,16 @@ def simulate_inbound_command(wa_id, user_id, name, text, url):
     click.echo(response.text.strip())
     if response.status_code >= 400:
         raise click.exceptions.Exit(1)
+
+
+def _delivery(wa_id, user_id, name: str, text: str, image: Path | None) -> dict:
+    """A text message, or a photo whose file the sandbox media store now holds (the running
+    app's fetcher resolves its sandbox media id to that copy, in sandbox mode)."""
+    if image is None:
+        return text_delivery(wa_id=wa_id, user_id=user_id, name=name, text=text, at=utcnow())
+    media_id, mime_type = SandboxMedia(current_app.config["MEDIA_ROOT"]).put(image)
+    return image_delivery(wa_id=wa_id, user_id=user_id, name=name, media_id=media_id,
+                          mime_type=mime_type, caption=text, at=utcnow())
 
 
 def relay_url() -> str:

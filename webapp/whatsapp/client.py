@@ -6,6 +6,7 @@ leaves the machine.
 import logging
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -33,6 +34,15 @@ class WhatsAppError(Exception):
         self.outcome_unknown = outcome_unknown
 
 
+@dataclass(frozen=True)
+class TemplateCall:
+    """A template to send: its name, its language code and its body parameters in order."""
+
+    name: str
+    language: str
+    parameters: tuple[str, ...] = ()
+
+
 class CloudApiClient:
     """Sends messages through `{base}/{phone number id}/messages` with a bearer token."""
 
@@ -49,14 +59,29 @@ class CloudApiClient:
 
         A lead with a hidden number is addressed by its business-scoped user id.
         """
-        payload: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual",
-                   "type": "text", "text": {"preview_url": False, "body": text}}
+        return self._send(wa_id, user_id, {"type": "text",
+                                            "text": {"preview_url": False, "body": text}})
+
+    def send_template(self, *, wa_id: str | None, user_id: str | None,
+                      template: TemplateCall) -> str:
+        """Send an approved template with its body parameters; returns its wamid or raises
+        WhatsAppError (132001: no such template, 132015: paused...)."""
+        call: dict[str, Any] = {"name": template.name, "language": {"code": template.language}}
+        if template.parameters:
+            call["components"] = [{"type": "body", "parameters": [
+                {"type": "text", "text": value} for value in template.parameters]}]
+        return self._send(wa_id, user_id, {"type": "template", "template": call})
+
+    def _send(self, wa_id: str | None, user_id: str | None, message: dict) -> str:
+        """POST one message to the lead (by number, or by user id for a hidden number)."""
+        payload: dict[str, Any] = {"messaging_product": "whatsapp",
+                                   "recipient_type": "individual", **message}
         payload.update({"to": wa_id} if wa_id else {"recipient": user_id})
         try:
             response = requests.post(self.url, json=payload, timeout=self.timeout,
                                      headers={"Authorization": f"Bearer {self.access_token}"})
         except requests.RequestException as error:
-            raise _transport_error(error) from error
+            raise transport_error(error) from error
         return _wamid(response)
 
 
@@ -66,6 +91,11 @@ class SandboxClient:
     sandbox = True
 
     def send_text(self, *, wa_id: str | None, user_id: str | None, text: str) -> str:
+        """A generated id in place of a real wamid."""
+        return f"sandbox.{uuid.uuid4().hex}"
+
+    def send_template(self, *, wa_id: str | None, user_id: str | None,
+                      template: TemplateCall) -> str:
         """A generated id in place of a real wamid."""
         return f"sandbox.{uuid.uuid4().hex}"
 
@@ -85,7 +115,7 @@ def _surely_not_sent(error: requests.RequestException) -> bool:
         isinstance(reason, NewConnectionError)
 
 
-def _transport_error(error: requests.RequestException) -> WhatsAppError:
+def transport_error(error: requests.RequestException) -> WhatsAppError:
     """What a failed HTTP exchange means for the reply: surely not sent, or maybe sent."""
     if _surely_not_sent(error):
         log.warning("WhatsApp API unreachable: %s", type(error).__name__)
@@ -95,8 +125,8 @@ def _transport_error(error: requests.RequestException) -> WhatsAppError:
     return WhatsAppError(relay_failure(kind), outcome_unknown=True)
 
 
-def _wamid(response: requests.Response) -> str:
-    """The new message's id from a Cloud API answer, or its error as a WhatsAppError."""
+def answer_document(response: requests.Response) -> dict:
+    """A Graph API answer as a JSON object, or its error as a WhatsAppError."""
     try:
         document = response.json()
     except ValueError:
@@ -108,6 +138,12 @@ def _wamid(response: requests.Response) -> str:
         parsed = error_from_json(error)
         log.warning("WhatsApp API error %s: %s", parsed.code, error)
         raise WhatsAppError(meta_words(parsed), parsed.code)
+    return document
+
+
+def _wamid(response: requests.Response) -> str:
+    """The new message's id from a Cloud API answer, or its error as a WhatsAppError."""
+    document = answer_document(response)
     messages = document.get("messages")
     if isinstance(messages, list) and messages and isinstance(messages[0], dict) \
             and isinstance(messages[0].get("id"), str):

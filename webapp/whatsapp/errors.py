@@ -32,6 +32,20 @@ READABLE = {
     133010: _l("The business phone number is not registered with WhatsApp."),
     368: _l("This business number is temporarily blocked for policy violations."),
     100: _l("WhatsApp rejected the request as invalid (check WHATSAPP_PHONE_NUMBER_ID)."),
+    # Templates.
+    132000: _l("The number of values does not match the template's parameters as Meta "
+               "approved it. Refresh the templates and try again."),
+    132001: _l("This template does not exist in this language on the WhatsApp account (deleted, "
+               "or not approved yet). Refresh the templates and pick another."),
+    132005: _l("With these values the template's text is too long for WhatsApp."),
+    132007: _l("WhatsApp refused the template's text under its formatting policy."),
+    132012: _l("A value does not have the format the template expects."),
+    132015: _l("Meta paused this template because of its quality. Choose another template."),
+    132016: _l("Meta disabled this template. Choose another template."),
+    132018: _l("WhatsApp refused a value: no line breaks, tabs or more than four spaces in a "
+               "row."),
+    131008: _l("The template needs a value that is missing."),
+    131009: _l("WhatsApp refused one of the values for this template."),
 }
 
 
@@ -48,6 +62,12 @@ RELAY_FAILURES = {
     "not_configured": _l("WHATSAPP_PHONE_NUMBER_ID is not configured, so replies cannot be "
                          "sent. Ask an administrator to set it."),
     "no_reason": _l("WhatsApp could not deliver this message and gave no reason."),
+    "no_business_account": _l("WHATSAPP_BUSINESS_ACCOUNT_ID is not configured, so the "
+                              "account's templates cannot be listed. Ask an administrator "
+                              "to set it."),
+    "no_media_url": _l("WhatsApp did not say where to download this file."),
+    "untrusted_media_url": _l("WhatsApp named a download address outside Meta's servers; "
+                              "the file was not fetched."),
 }
 RELAY = "relay:"
 

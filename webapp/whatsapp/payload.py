@@ -13,12 +13,16 @@ from datetime import UTC, datetime
 from typing import Literal, overload
 
 from ..domain.limits import (
+    FILE_NAME_LENGTH,
     LEAD_NAME_LENGTH,
     LEAD_USER_ID_LENGTH,
+    MEDIA_ID_LENGTH,
     MESSAGE_TYPE_LENGTH,
+    MIME_TYPE_LENGTH,
     WA_ID_LENGTH,
     WAMID_LENGTH,
 )
+from ..domain.media import media_kind
 from .placeholders import describe
 
 BUSINESS_ACCOUNT = "whatsapp_business_account"
@@ -46,6 +50,17 @@ def storable(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class MediaRef:
+    """The file a media message carries: WhatsApp's media id, what WhatsApp says it is, and
+    a document's file name."""
+
+    media_id: str
+    kind: str
+    mime_type: str
+    file_name: str = ""
+
+
+@dataclass(frozen=True)
 class InboundMessage:
     """A message from a lead: its text (what the lead or WhatsApp wrote) and, for anything but
     plain text, its placeholder's facts (placeholders.describe)."""
@@ -59,6 +74,7 @@ class InboundMessage:
     text: str
     details: dict | None = None
     where: str = ""  # its place in the delivery, to name it when it is refused
+    media: MediaRef | None = None  # the file of an image, audio, video, document, sticker
 
 
 @dataclass(frozen=True)
@@ -248,7 +264,26 @@ def _message(raw, contacts: list[dict], where: str) -> InboundMessage:
                           sent_at=_timestamp(raw, where),
                           type=storable(kind[:MESSAGE_TYPE_LENGTH]),
                           text=storable(described.body), details=_storable(described.details),
-                          where=where)
+                          where=where, media=_media(raw, kind))
+
+
+def _media(raw: dict, kind: str) -> MediaRef | None:
+    """The media reference of a message with a file; None without one, or with an id no
+    file could have (the message itself is still stored, with its placeholder)."""
+    stored_as = media_kind(kind)
+    part = raw.get(kind)
+    if stored_as is None or not isinstance(part, dict):
+        return None
+    media_id = part.get("id")
+    if not isinstance(media_id, str) or not media_id.strip() or len(media_id) > MEDIA_ID_LENGTH \
+            or UNSTORABLE.search(media_id):
+        return None
+    mime = part.get("mime_type")
+    name = part.get("filename")
+    return MediaRef(media_id=media_id.strip(), kind=stored_as,
+                    mime_type=storable(mime[:MIME_TYPE_LENGTH]) if isinstance(mime, str) else "",
+                    file_name=storable(name.strip()[:FILE_NAME_LENGTH])
+                    if isinstance(name, str) else "")
 
 
 def _storable(facts):

@@ -21,9 +21,24 @@ def text_delivery(*, wa_id: str | None, name: str, text: str, at: datetime,
 
     A lead with a hidden number is given with `user_id` alone (no `from`, no `wa_id`).
     """
+    return _delivery({"type": "text", "text": {"body": text}}, wa_id=wa_id, name=name, at=at,
+                     user_id=user_id, wamid=wamid)
+
+
+def image_delivery(*, wa_id: str | None, name: str, media_id: str, mime_type: str,
+                   caption: str, at: datetime, user_id: str | None = None) -> dict:
+    """A delivery carrying one photo from a lead: its media id, as WhatsApp sends it."""
+    image = {"id": media_id, "mime_type": mime_type, **({"caption": caption} if caption else {})}
+    return _delivery({"type": "image", "image": image}, wa_id=wa_id, name=name, at=at,
+                     user_id=user_id)
+
+
+def _delivery(content: dict, *, wa_id: str | None, name: str, at: datetime,
+              user_id: str | None = None, wamid: str | None = None) -> dict:
+    """A complete `messages` delivery of one message with this content from a lead."""
     contact: dict[str, Any] = {"profile": {"name": name}}
-    message: dict[str, Any] = {"id": wamid or fresh_wamid(), "timestamp": str(int(at.timestamp())),
-               "type": "text", "text": {"body": text}}
+    message: dict[str, Any] = {"id": wamid or fresh_wamid(),
+                               "timestamp": str(int(at.timestamp())), **content}
     if wa_id:
         contact["wa_id"] = message["from"] = wa_id
     if user_id:

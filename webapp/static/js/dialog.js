@@ -34,9 +34,12 @@
     if (field) field.focus();
   }
 
-  document.addEventListener("chatTransferred", (event) => {
-    document.querySelectorAll("dialog[open]").forEach((dialog) => dialog.close());
-    Relay.announce(event.detail.message);
+  // A transfer or a template went out: the dialog's work is done; say so.
+  ["chatTransferred", "templateSent"].forEach((name) => {
+    document.addEventListener(name, (event) => {
+      document.querySelectorAll("dialog[open]").forEach((dialog) => dialog.close());
+      Relay.announce(event.detail.message);
+    });
   });
 
   Relay.onUpdate(focusDialog);
