@@ -6,6 +6,7 @@ import threading
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from webapp.whatsapp.signature import SIGNATURE_HEADER, sign
 from webapp.whatsapp.simulate import fresh_wamid, text_delivery
@@ -85,13 +86,33 @@ class FakeGraph:
         self.delay = 0.0
         self.hang_up = False  # close the connection after reading, without an answer
         self.on_request = None  # called with each request's JSON before answering
+        # GET answers by path: a list of (status, JSON or bytes[, content type]), used in
+        # turn (the last one stays); an unknown path answers Graph's 404 error.
+        self.get_answers: dict[str, list[tuple]] = {}
         self._release = threading.Event()
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                path, _sep, query = self.path.partition("?")
+                fake.requests.append({"method": "GET", "path": path, "query": parse_qs(query),
+                                      "headers": dict(self.headers), "json": None})
+                queued = fake.get_answers.get(path)
+                answer = (queued.pop(0) if len(queued) > 1 else queued[0]) if queued else \
+                    (404, {"error": {"message": "Unknown path", "code": 100}})
+                status, document = answer[0], answer[1]
+                body = document if isinstance(document, bytes) else json.dumps(document).encode()
+                kind = answer[2] if len(answer) > 2 else "application/json"
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
-                fake.requests.append({"path": self.path, "headers": dict(self.headers),
+                fake.requests.append({"method": "POST", "path": self.path,
+                                      "headers": dict(self.headers),
                                       "json": json.loads(self.rfile.read(length) or b"null")})
                 if fake.on_request:
                     fake.on_request(fake.requests[-1]["json"])

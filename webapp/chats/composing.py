@@ -30,11 +30,13 @@ def _dialog(chat, form: TemplateMessageForm, *, error: str = "", notice: str = "
         form.template.data = chosen.id
         form.fit(chosen.parameter_count, [chat.lead.name])
     language = lead_language(chat.lead.wa_id)
+    # After a send, the conversation's messages come along (out of band) to show it.
+    context = _conversation(chat, utcnow()) if with_live else {"chat": chat, "now": utcnow()}
     html = render_template(
-        "chats/_template_form.html", chat=chat, form=form, offered=offered, chosen=chosen,
+        "chats/_template_form.html", form=form, offered=offered, chosen=chosen,
         preview=render(chosen.body, form.values()) if chosen else "", error=error,
         notice=notice, lead_language=language, rank=language_rank, with_live=with_live,
-        **_conversation(chat, utcnow()))
+        **context)
     db.session.commit()
     headers = {"HX-Trigger": json.dumps(trigger)} if trigger else {}
     return html, status, headers
