@@ -219,6 +219,8 @@ def test_meta_refusals_reach_the_sender_and_are_stored_as_codes(
     assert graph.requests[0]["json"]["type"] == "template"
 
     # Retry sends the same template again, though the chat has expired.
+    page = client.get(f"/chats/{chat.id}").get_data(as_text=True)
+    assert f"/chats/{chat.id}/messages/{failed.id}/retry" in page
     graph.answer = (200, {"messaging_product": "whatsapp", "messages": [{"id": "wamid.ok"}]})
     retried = client.post(f"/chats/{chat.id}/messages/{failed.id}/retry")
     assert retried.status_code == 200

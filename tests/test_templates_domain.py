@@ -39,7 +39,8 @@ def test_the_final_text_fills_every_parameter_and_keeps_empty_ones_visible():
 @pytest.mark.parametrize("value, problem", [
     ("Ana", None), ("", rules.EMPTY_PARAMETER), ("  ", rules.EMPTY_PARAMETER),
     ("two\nlines", rules.UNSENDABLE), ("tab\there", rules.UNSENDABLE),
-    ("five     spaces", rules.UNSENDABLE), ("x" * 1025, rules.LONG_PARAMETER)])
+    ("five     spaces", rules.UNSENDABLE), ("nul\x00", rules.UNSENDABLE),
+    ("x" * 1025, rules.LONG_PARAMETER)])
 def test_values_whatsapp_would_refuse_are_refused_first(value, problem):
     assert rules.parameter_problem(value) == problem
 

@@ -6,7 +6,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .domain import limits
-from .domain.codes import ChatAction, ChatStatus, Direction, MediaState, MessageStatus, Presence
+from .domain.codes import (
+    ChatAction,
+    ChatStatus,
+    Direction,
+    MediaState,
+    MessageKind,
+    MessageStatus,
+    Presence,
+)
 from .domain.presence import LEAVING_GRACE
 from .models import MANAGER, PRE_SELLER
 from .services.accounts import user_is_online, user_presence
@@ -57,6 +65,6 @@ def register_template_helpers(app: Flask) -> None:
                                  open_chats_text=open_chats_text,
                                  limits=limits, ChatAction=ChatAction, ChatStatus=ChatStatus,
                                  Direction=Direction, MessageStatus=MessageStatus,
-                                 MediaState=MediaState,
+                                 MediaState=MediaState, MessageKind=MessageKind,
                                  Presence=Presence,
                                  leaving_grace_seconds=int(LEAVING_GRACE.total_seconds()))

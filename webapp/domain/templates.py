@@ -22,8 +22,9 @@ PARAMETER = re.compile(r"\{\{\s*(\d+)\s*\}\}")
 NAME = re.compile(r"[a-z0-9_]+")
 # A language as Meta writes it: "pt_BR", "en_US", "es", "en".
 LANGUAGE = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
-# WhatsApp refuses parameters with line breaks, tabs or more than four spaces in a row.
-UNSENDABLE_PARAMETER = re.compile(r"[\n\r\t]| {5,}")
+# WhatsApp refuses parameters with line breaks, tabs or more than four spaces in a row; no
+# other control character (NUL...) is wanted either.
+UNSENDABLE_PARAMETER = re.compile(r"[\x00-\x1f\x7f-\x9f]| {5,}")
 # How often the account's templates are read again from Meta (they change rarely, and the
 # management endpoints are rate-limited); a manager may refresh them at any time.
 REFRESH_EVERY = timedelta(minutes=30)
