@@ -21,6 +21,8 @@ def test_managers_keep_the_list_with_validated_fields(client, auth, manager):
     ).status_code == 303
     saved = db.session.scalar(select(QuickReply))
     assert saved.title == "Preço"
+    listed = client.get("/settings/quick-replies").get_data(as_text=True)
+    assert "/Preço" in listed and "Oi {lead}, aqui é {me}." in listed
     assert client.post(f"/settings/quick-replies/{saved.id}", data={
         "title": "Preços", "text": "Tabela: {lead}"}).status_code == 303
     db.session.refresh(saved)

@@ -62,6 +62,9 @@ def test_managers_keep_sandbox_templates_with_validated_fields(client, auth, man
     assert good.status_code == 303
     template = db.session.scalar(select(MessageTemplate))
     assert (template.source, template.parameter_count) == (TemplateSource.SANDBOX, 2)
+    listed = client.get("/settings/whatsapp/templates").get_data(as_text=True)
+    assert "Olá {{1}}, ainda quer o {{2}}?" in listed and "Edit retomada" in listed
+    assert "Marketing" in listed
 
     twin = client.post("/settings/whatsapp/templates", data={
         "name": "retomada", "language": "pt_BR", "category": "UTILITY", "body": "Oi"})
@@ -70,6 +73,10 @@ def test_managers_keep_sandbox_templates_with_validated_fields(client, auth, man
     edited = client.post(f"/settings/whatsapp/templates/{template.id}", data={
         "name": "retomada", "language": "pt_BR", "category": "UTILITY", "body": "Oi {{1}}"})
     assert edited.status_code == 303
+    refused = client.post(f"/settings/whatsapp/templates/{template.id}", data={
+        "name": "retomada", "language": "pt_BR", "category": "UTILITY", "body": ""})
+    assert refused.status_code == 422
+    assert f'aria-describedby="body-{template.id}-error"' in refused.get_data(as_text=True)
     db.session.refresh(template)
     assert (template.body, template.parameter_count, template.category) == \
         ("Oi {{1}}", 1, "UTILITY")
