@@ -9,14 +9,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select
 
 from tests.chat_helpers import make_chat
 from tests.live_server import serving
 from tests.webhook_helpers import FakeGraph, message_payload, post_signed
+from webapp import jobs
 from webapp.db import utcnow
 from webapp.domain.codes import Direction, MediaState
-from webapp.domain.media import RETRY_DELAYS
+from webapp.domain.media import MEDIA_KINDS, RETRY_DELAYS
 from webapp.extensions import db
 from webapp.models import Message, MessageMedia
 from webapp.services.media import fetch_pending_media, note_media
@@ -229,3 +231,20 @@ def test_simulate_inbound_sends_a_photo_the_sandbox_resolves_to_the_local_file(
     db.session.refresh(row)
     assert (Path(app.config["MEDIA_ROOT"]) / row.path).read_bytes() == photo.read_bytes()
     assert db.session.get(Message, row.message_id).body == "Meu carro"
+
+
+def test_the_jobs_process_fetches_media_every_few_seconds(app, graph, pre_seller):
+    scheduler = jobs.schedule_jobs(app, BackgroundScheduler(), "runner-test")
+    intervals = {job.id: job.trigger.interval.total_seconds() for job in scheduler.get_jobs()}
+    assert intervals["fetch-media"] == app.config["MEDIA_FETCH_INTERVAL_SECONDS"] == 5
+    assert intervals["expire-chats"] == intervals["refresh-templates"] == 60
+    row = media_message(make_chat(pre_seller))
+    serve_file(graph, row.media_id, JPEG, "image/jpeg")
+    outcome = jobs.run_job("fetch-media", utcnow(), "runner-test",
+                           ttl=timedelta(minutes=3), keep_lease=False)
+    assert outcome.message == "1 file stored, 0 to retry, 0 unavailable"
+
+
+def test_media_codes_fit_their_columns():
+    assert max(len(state) for state in MediaState) <= MessageMedia.state.type.length
+    assert max(len(kind) for kind in MEDIA_KINDS.values()) <= MessageMedia.kind.type.length
