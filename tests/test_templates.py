@@ -55,6 +55,10 @@ def test_managers_keep_sandbox_templates_with_validated_fields(client, auth, man
     assert "language code such as pt_BR" in page
     assert "without gaps" in page
     assert db.session.scalar(select(MessageTemplate.id)) is None
+    crowded = client.post("/settings/whatsapp/templates", data={
+        "name": "crowded", "language": "pt_BR", "category": "UTILITY",
+        "body": " ".join(f"{{{{{n}}}}}" for n in range(1, 22))})
+    assert "at most 20 parameters" in crowded.get_data(as_text=True)
 
     good = client.post("/settings/whatsapp/templates", data={
         "name": "retomada", "language": "pt_BR", "category": "MARKETING",

@@ -12,6 +12,7 @@ from flask_babel import ngettext
 from .domain.codes import ChatAction, Presence, Refusal
 from .domain.permissions import ChatFacts
 from .domain.settings_rules import LIMITS, OPTIONAL_LIMITS, bounds
+from .domain.templates import BOUNDS as TEMPLATE_BOUNDS
 from .formatting import moment
 
 # The reply box's standing notice once the response window has passed (the page's script
@@ -96,3 +97,9 @@ def problem_text(name: str, problem: str) -> str:
     number's bounds filled in."""
     lowest, highest = bounds(name) if name in LIMITS or name in OPTIONAL_LIMITS else (0, 0)
     return _(problem, min=lowest, max=highest)
+
+
+def template_problem_text(problem: str) -> str:
+    """A template rule's sentence (domain.templates) in the reader's language, its bound
+    filled in."""
+    return _(problem, max=TEMPLATE_BOUNDS.get(problem, 0))

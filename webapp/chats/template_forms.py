@@ -1,11 +1,11 @@
 """The form of the template dialog: which template, and a value for each {{n}}."""
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, StringField
 
-from ..domain.limits import TEMPLATE_MAX_PARAMETERS, TEMPLATE_PARAMETER_LENGTH
+from ..domain.limits import TEMPLATE_MAX_PARAMETERS
 from ..domain.templates import parameter_problem
 from ..forms import IdField, RelayForm
+from ..wording import template_problem_text
 
 
 class TemplateMessageForm(RelayForm):
@@ -34,6 +34,6 @@ class TemplateMessageForm(RelayForm):
         for entry in self.parameters:
             problem = parameter_problem(entry.data or "")
             if problem:
-                entry.errors = [_(problem, max=TEMPLATE_PARAMETER_LENGTH)]
+                entry.errors = [template_problem_text(problem)]
                 fine = False
         return fine

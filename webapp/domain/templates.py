@@ -40,6 +40,9 @@ EMPTY_PARAMETER = N_("Fill in this parameter.")
 UNSENDABLE = N_("WhatsApp refuses line breaks, tabs or more than four spaces in a row here.")
 LONG_PARAMETER = N_("At most %(max)s characters.")
 DUPLICATE = N_("A sandbox template with this name and language exists already.")
+# The number each problem's sentence names as %(max)s.
+BOUNDS = {LONG_BODY: TEMPLATE_BODY_LENGTH, TOO_MANY_PARAMETERS: TEMPLATE_MAX_PARAMETERS,
+          LONG_PARAMETER: TEMPLATE_PARAMETER_LENGTH}
 
 # A lead's language from the country calling code of their number (wa_id): the longest
 # matching prefix wins. Countries not listed here have no known language.

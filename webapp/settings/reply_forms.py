@@ -1,5 +1,4 @@
 """Forms of the sandbox templates and the quick replies (the rules live in the domain)."""
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectChoice, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length
@@ -16,6 +15,7 @@ from ..domain.quick_replies import FIELDS
 from ..domain.templates import template_problems
 from ..forms import RelayForm
 from ..labels import TEMPLATE_CATEGORIES
+from ..wording import template_problem_text
 
 CATEGORIES = [SelectChoice(code, label) for code, label in TEMPLATE_CATEGORIES.items()]
 
@@ -40,7 +40,7 @@ class SandboxTemplateForm(RelayForm):
         problems = template_problems(self.name.data.strip(), self.language.data.strip(),
                                      self.category.data, self.body.data.strip())
         for name, problem in problems.items():
-            self[name].errors = [*self[name].errors, _(problem, max=TEMPLATE_BODY_LENGTH)]
+            self[name].errors = [*self[name].errors, template_problem_text(problem)]
         return not problems
 
 

@@ -6,12 +6,12 @@ from flask_babel import gettext as _
 from ..auth.access import manager_required
 from ..db import utcnow
 from ..domain.codes import TemplateSource
-from ..domain.limits import TEMPLATE_BODY_LENGTH
 from ..extensions import db
 from ..models import MessageTemplate
 from ..services import templates as template_service
 from ..services.settings import current_settings
 from ..whatsapp.client import WhatsAppError
+from ..wording import template_problem_text
 from . import bp
 from .reply_forms import SandboxTemplateForm
 
@@ -57,7 +57,7 @@ def _save(template: MessageTemplate | None, form: SandboxTemplateForm, editing_i
     except template_service.TemplateError as error:
         db.session.rollback()
         for name, problem in error.problems.items():
-            form[name].errors = [_(problem, max=TEMPLATE_BODY_LENGTH)]
+            form[name].errors = [template_problem_text(problem)]
         return _page(form=None if failed else form, editing=failed, status=422)
     db.session.commit()
     flash(_("Template “%(name)s” (%(language)s) saved.", name=template.name,
