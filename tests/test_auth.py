@@ -77,7 +77,7 @@ def test_anonymous_json_gets_401(client):
     assert response.get_json() == {"error": "sign in required"}
 
 
-def test_anonymous_htmx_gets_redirect_header(client):
+def test_anonymous_htmx_gets_401_and_a_session_ended_event(client):
     response = client.post("/presence/heartbeat", headers={"HX-Request": "true"})
     assert response.status_code == 401
-    assert response.headers["HX-Redirect"].startswith("/login")
+    assert "sessionEnded" in response.headers["HX-Trigger"]

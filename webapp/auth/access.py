@@ -1,5 +1,7 @@
 """Access rules shared by every blueprint: loading users, role checks, 401s."""
+import json
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, jsonify, redirect, request, session, url_for
 from flask_login import current_user, login_required
@@ -41,14 +43,28 @@ def wants_json() -> bool:
     return best == "application/json" and not request.accept_mimetypes["text/html"]
 
 
+def page_address(url: str | None) -> str | None:
+    """The local path (and query) of the page a browser shows, from its HX-Current-URL;
+    None when there is none. Only the path is kept, so it can never lead off this site."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if not parts.path.startswith("/") or parts.path.startswith("//"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def unauthorized():
-    """Anonymous: JSON gets 401, htmx gets a redirect header, pages go to sign in."""
+    """Anonymous: JSON gets 401; htmx gets 401 and a `sessionEnded` event naming the sign-in
+    address that leads back to the full page it was on (js/session.js keeps the drafts and
+    goes there), never a sign-in form swapped into a fragment; pages go to sign in."""
     if wants_json():
         return jsonify(error="sign in required"), 401
-    login_url = url_for("auth.login", next=request.full_path.rstrip("?"))
     if request.headers.get("HX-Request"):
-        return "", 401, {"HX-Redirect": login_url}
-    return redirect(login_url)
+        page = page_address(request.headers.get("HX-Current-URL")) or url_for("auth.home")
+        event = {"sessionEnded": {"loginUrl": url_for("auth.login", next=page)}}
+        return "", 401, {"HX-Trigger": json.dumps(event)}
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 def manager_required(view):

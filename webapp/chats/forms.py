@@ -1,6 +1,7 @@
 """The reply box and the transfer dialogs (one chat, or the chats ticked in the list)."""
 import re
 
+from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, IntegerField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
@@ -13,9 +14,15 @@ from ..forms import RelayForm
 class ReplyForm(RelayForm):
     """A free-text reply to the lead."""
 
-    text = TextAreaField(_l("Reply"), validators=[
-        DataRequired(_l("Write a message first.")),
-        Length(max=REPLY_LENGTH, message=_l("Keep it under %(max)d characters."))])
+    text = TextAreaField(_l("Reply"), validators=[DataRequired(_l("Write a message first."))])
+
+    def validate_text(self, field: Field) -> None:
+        """WhatsApp's limit, said with how far over the text is (never cut silently)."""
+        if len(field.data) > REPLY_LENGTH:
+            raise ValidationError(_l(
+                "This reply has %(count)s characters; WhatsApp takes at most %(max)s. "
+                "Shorten it or send it in parts.", count=format_number(len(field.data)),
+                max=format_number(REPLY_LENGTH)))
 
 
 # A recipient as the dialogs' radios post it: "user:<id>" or "group:<id>".

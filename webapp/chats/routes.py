@@ -122,7 +122,8 @@ def _reply_answer(chat, *, error: str = "", text: str = "", sent: Message | None
     elif sent is not None and sent.error:
         # Failed (Retry is beside it) or not confirmed: the box is cleared.
         error = failure_text(sent.error_code, sent.error)
-    html = render_template("chats/_reply_form.html", oob_live=True, reply_error=error,
+    html = render_template("chats/_reply_form.html", oob_live=True, with_head=True,
+                           reply_error=error,
                            reply_text=text if error else "", reply_notice=notice,
                            **_conversation(chat, utcnow()))
     db.session.commit()

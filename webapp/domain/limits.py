@@ -3,6 +3,8 @@ services' cuts and the pages' maxlength all read these (templates as `limits`)."
 
 # WhatsApp's limit for the body of one text message.
 REPLY_LENGTH = 4096
+# From this many characters the reply box shows its counter (near the limit, not always).
+REPLY_COUNTER_FROM = 3500
 # A chat's latest message as the lists show it.
 PREVIEW_LENGTH = 200
 # What identifies a lead and its messages, as WhatsApp sends them.

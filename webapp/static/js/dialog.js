@@ -4,6 +4,15 @@
   "use strict";
 
   let opener = null;
+  const loading = new Map();  // each dialog body's first content: "Loading…"
+
+  // A dialog opens with "Loading…", never with the previous chat's form still inside.
+  function resetBody(dialog) {
+    const body = dialog.querySelector("[data-dialog-body]");
+    if (!body) return;
+    if (!loading.has(body.id)) loading.set(body.id, body.innerHTML);
+    else body.innerHTML = loading.get(body.id);
+  }
 
   document.addEventListener("click", (event) => {
     const button = event.target.closest("[data-open-dialog]");
@@ -11,7 +20,10 @@
       const dialog = document.getElementById(button.dataset.openDialog);
       const menu = button.closest("[role=menu]");
       opener = menu ? document.querySelector("[aria-controls='" + menu.id + "']") : button;
-      if (dialog && !dialog.open) dialog.showModal();
+      if (dialog && !dialog.open) {
+        resetBody(dialog);
+        dialog.showModal();
+      }
       return;
     }
     const closer = event.target.closest("[data-close-dialog]");

@@ -1,0 +1,167 @@
+"""Issue 16's journeys in real Chromium, each at a desktop (1366 px) and a phone (390 px) width:
+the row's transfer dialog used three times, the header after a reply, a lost session, a long
+paste."""
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import sign_in
+from webapp.db import utcnow
+from webapp.domain.codes import ChatStatus
+from webapp.domain.limits import REPLY_LENGTH
+from webapp.models import Chat, Lead, Message
+from webapp.services.sessions import end_all_sessions
+
+pytestmark = pytest.mark.e2e
+
+VIEWPORTS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def open_page(request, new_page):
+    """Factory: a page at this test's width (desktop, then phone)."""
+    def factory(**kwargs):
+        page = new_page(**kwargs)
+        page.set_viewport_size(VIEWPORTS[request.param])
+        return page
+    factory.width = request.param
+    return factory
+
+
+def seed_chat(live_server, assignee_id, name: str, wa_id: str, *, waited=timedelta(minutes=3),
+              text="Olá, tudo bem?", window_left=timedelta(hours=20)) -> int:
+    """An open chat awaiting a reply with one message from the lead, straight in the database."""
+    with live_server.db() as session:
+        now = utcnow()
+        at = now - waited
+        chat = Chat(lead=Lead(name=name, wa_id=wa_id, owner_id=assignee_id),
+                    assignee_id=assignee_id, status=ChatStatus.OPEN, opened_at=at,
+                    last_inbound_at=at, last_message_at=at, last_message_preview=text,
+                    window_expires_at=now + window_left, awaiting_reply=True, unread_count=1)
+        session.add(chat)
+        session.flush()
+        session.add(Message(chat_id=chat.id, direction="in", body=text, type="text",
+                            sent_at=at, wamid=f"wamid.j{chat.id}{wa_id}", status="received"))
+        return chat.id
+
+
+def assignee_of(live_server, chat_id: int) -> int | None:
+    """Who has the chat now, read from the database."""
+    with live_server.db() as session:
+        return session.get(Chat, chat_id).assignee_id
+
+
+def test_the_rows_dialog_opened_three_times_transfers_the_third_chat(live_server, open_page,
+                                                                      team):
+    ana, bruno = team["ana"]["id"], team["bruno"]["id"]
+    chats = [seed_chat(live_server, ana, name, f"55119000000{n}")
+             for n, name in enumerate(["Lia Um", "Caio Dois", "Rui Tres"])]
+    manager = open_page()
+    sign_in(manager, team["manager"]["email"])
+    manager.goto("/telephony/chats")
+    manager.wait_for_load_state("load")
+    dialog = manager.locator("#transfer-dialog")
+    for name in ("Lia Um", "Caio Dois"):
+        manager.get_by_role("button", name=f"Transfer the chat with {name}").click()
+        expect(dialog.get_by_role("heading")).to_have_text(f"Transfer the chat with {name}")
+        dialog.get_by_role("button", name="Cancel").click()
+        expect(dialog).to_be_hidden()
+    manager.get_by_role("button", name="Transfer the chat with Rui Tres").click()
+    expect(dialog.get_by_role("heading")).to_have_text("Transfer the chat with Rui Tres")
+    dialog.get_by_label(re.compile("Bruno Lima")).check()
+    dialog.get_by_role("button", name="Transfer").click()
+    expect(dialog).to_be_hidden()
+    expect(manager.locator("#live-status")).to_contain_text("Rui Tres is now with Bruno Lima")
+    assert [assignee_of(live_server, chat) for chat in chats] == [ana, ana, bruno]
+
+
+def test_a_refused_transfer_from_the_list_is_shown_and_can_be_tried_again(live_server,
+                                                                          open_page, team):
+    ana, bruno = team["ana"]["id"], team["bruno"]["id"]
+    chat_id = seed_chat(live_server, ana, "Lia Um", "5511900000011")
+    manager = open_page()
+    sign_in(manager, team["manager"]["email"])
+    manager.goto("/telephony/chats")
+    manager.wait_for_load_state("load")
+    manager.get_by_role("button", name="Transfer the chat with Lia Um").click()
+    dialog = manager.locator("#transfer-dialog")
+    dialog.get_by_label(re.compile("Bruno Lima")).check()
+    with live_server.db() as session:  # someone else moves it meanwhile
+        chat = session.get(Chat, chat_id)
+        chat.assignee_id, chat.version = bruno, chat.version + 1
+    dialog.get_by_role("button", name="Transfer").click()
+    expect(dialog.get_by_role("alert")).to_be_visible()
+    expect(dialog).to_be_visible()
+    # The dialog now shows the chat as it is: Bruno has it, Ana may be picked and sent.
+    dialog.get_by_label(re.compile("Ana Souza")).check()
+    send = dialog.get_by_role("button", name="Transfer")
+    expect(send).to_be_enabled()
+    send.click()
+    expect(dialog).to_be_hidden()
+    assert assignee_of(live_server, chat_id) == ana
+
+
+def test_the_header_says_answered_after_a_reply(live_server, open_page, team):
+    chat_id = seed_chat(live_server, team["ana"]["id"], "Hugo Head", "5511900000021")
+    ana = open_page()
+    sign_in(ana, team["ana"]["email"])
+    ana.goto(f"/chats/{chat_id}")
+    ana.wait_for_load_state("load")
+    head = ana.locator("#conv-head")
+    expect(head).to_contain_text("Awaiting reply")
+    box = ana.get_by_label("Reply to Hugo Head")
+    box.fill("Olá Hugo!")
+    box.press("Enter")
+    expect(ana.locator(".msg.out .body")).to_have_text("Olá Hugo!")
+    expect(head).to_contain_text("Answered")
+    expect(head).not_to_contain_text("Awaiting reply")
+
+
+def test_a_lost_session_keeps_the_draft_and_signing_in_returns_to_the_chat(live_server,
+                                                                          open_page, team):
+    chat_id = seed_chat(live_server, team["ana"]["id"], "Sara Sessao", "5511900000031")
+    ana = open_page()
+    sign_in(ana, team["ana"]["email"])
+    ana.goto(f"/chats/{chat_id}")
+    ana.wait_for_load_state("load")
+    ana.get_by_label("Reply to Sara Sessao").fill("Um rascunho que não pode sumir")
+    with live_server.app.app_context():
+        end_all_sessions(team["ana"]["id"])
+        from webapp.extensions import db
+        db.session.commit()
+    # The next poll finds no session: the tab goes to sign in, naming the full page.
+    ana.wait_for_url(re.compile(rf"/login\?next=/chats/{chat_id}$"), timeout=15_000)
+    ana.get_by_label("E-mail").fill(team["ana"]["email"])
+    ana.get_by_label("Password").fill(team["ana"]["password"])
+    ana.get_by_role("button", name="Sign in").click()
+    ana.wait_for_url(re.compile(rf"/chats/{chat_id}$"))
+    expect(ana.locator("link[rel=stylesheet]").first).to_be_attached()
+    expect(ana.get_by_label("Reply to Sara Sessao")).to_have_value("Um rascunho que não pode sumir")
+    # Sent, the draft is forgotten: a reload shows an empty box.
+    ana.wait_for_load_state("load")
+    ana.get_by_label("Reply to Sara Sessao").press("Enter")
+    expect(ana.locator(".msg.out .body")).to_have_text("Um rascunho que não pode sumir")
+    ana.reload()
+    expect(ana.get_by_label("Reply to Sara Sessao")).to_have_value("")
+
+
+def test_a_long_paste_is_kept_whole_counted_and_refused_with_a_reason(live_server, open_page,
+                                                                      team):
+    chat_id = seed_chat(live_server, team["ana"]["id"], "Paula Paste", "5511900000041")
+    ana = open_page()
+    sign_in(ana, team["ana"]["email"])
+    ana.goto(f"/chats/{chat_id}")
+    ana.wait_for_load_state("load")
+    box = ana.get_by_label("Reply to Paula Paste")
+    counter = ana.locator("#reply-counter")
+    box.fill("curto")
+    expect(counter).to_be_hidden()
+    box.fill("x" * (REPLY_LENGTH + 10))
+    expect(box).to_have_value("x" * (REPLY_LENGTH + 10))
+    expect(counter).to_have_text(re.compile(r"^10 characters over the limit of 4,096"))
+    box.press("Enter")
+    expect(ana.locator("#reply-error")).to_contain_text("This reply has 4,106 characters")
+    expect(ana.locator(".msg.out")).to_have_count(0)
+    expect(box).to_have_value("x" * (REPLY_LENGTH + 10))
