@@ -15,7 +15,7 @@ def _fingerprint(html: str) -> str:
     return re.search(r'/inbox/chats\?fp=([\w.]+)', html).group(1)
 
 
-def test_inbox_lists_own_open_chats_awaiting_first_then_latest(client, auth, pre_seller,
+def test_inbox_lists_own_open_chats_longest_waiting_first_then_latest(client, auth, pre_seller,
                                                                 make_user):
     other = make_user()
     now = utcnow()
@@ -31,8 +31,9 @@ def test_inbox_lists_own_open_chats_awaiting_first_then_latest(client, auth, pre
     html = client.get("/inbox").get_data(as_text=True)
 
     names = re.findall(r'<span class="lead-name">([^<]+)</span>', html)
-    assert names == ["Waiting new", "Waiting long", "Answered recently"]
-    assert "Awaiting reply" in html
+    # Awaiting a reply first, longest waiting first (speed to lead), then the answered ones.
+    assert names == ["Waiting long", "Waiting new", "Answered recently"]
+    assert "Waiting 30 min" in html and "Waiting 5 min" in html
     assert "data-window-expires=" in html and " left" in html
 
 

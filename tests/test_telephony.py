@@ -40,17 +40,18 @@ def test_the_list_shows_open_chats_with_everything_a_manager_needs(client, auth,
 
     html = client.get("/telephony/chats").get_data(as_text=True)
 
-    assert _leads(html) == ["Diego", "Carla"]
+    assert _leads(html) == ["Carla", "Diego"]  # awaiting a reply, longest waiting first
     row = html[html.index("Carla"):]
     assert 'class="dot online"' in row and "Ana Souza" in row and "North" in row
     assert "Quanto custa?" in row and " left" in row and "Awaiting reply" in row
+    assert "Waiting 2 min" in row
     assert 'aria-label="Transfer the chat with Carla"' in html
     assert "Unassigned" in html
 
 
 @pytest.mark.parametrize("query, expected", [
     ("view=unassigned", ["Nobody"]),
-    ("view=awaiting", ["Waiting", "Nobody"]),
+    ("view=awaiting", ["Nobody", "Waiting"]),
     ("view=expired", ["Gone"]),
     ("view=closed", ["Finished"]),
     ("assignee={bruno}", ["Bruno's"]),

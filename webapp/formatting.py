@@ -12,6 +12,7 @@ from babel.numbers import format_decimal
 from flask import Flask
 from flask_babel import (
     format_datetime,
+    format_number,
     format_time,
     get_locale,
     get_timezone,
@@ -107,7 +108,13 @@ def file_size(size: int | None) -> str:
     return _("%(num)d bytes", num=size)
 
 
+def number(value: int) -> str:
+    """A count as the reader writes it ('1.234' in Portuguese)."""
+    return format_number(value)
+
+
 def init_app(app: Flask) -> None:
     """The formatter's functions as template filters of `app`."""
-    for function in (moment, long_moment, full_moment, ago, duration, phone, file_size):
+    for function in (moment, long_moment, full_moment, ago, duration, phone, file_size,
+                     number):
         app.add_template_filter(function, function.__name__)

@@ -165,3 +165,30 @@ def test_a_long_paste_is_kept_whole_counted_and_refused_with_a_reason(live_serve
     expect(ana.locator("#reply-error")).to_contain_text("This reply has 4,106 characters")
     expect(ana.locator(".msg.out")).to_have_count(0)
     expect(box).to_have_value("x" * (REPLY_LENGTH + 10))
+
+
+def test_the_longest_waiting_chat_comes_first_and_the_order_can_change(live_server, open_page,
+                                                                       team):
+    ana = team["ana"]["id"]
+    seed_chat(live_server, ana, "Nina Nova", "5511900000051", waited=timedelta(minutes=1))
+    seed_chat(live_server, ana, "Vera Velha", "5511900000052", waited=timedelta(minutes=12),
+              window_left=timedelta(minutes=10))
+    pre_seller = open_page()
+    sign_in(pre_seller, team["ana"]["email"])
+    pre_seller.goto("/inbox")
+    items = pre_seller.locator(".chat-item .lead-name")
+    expect(items).to_have_text(["Vera Velha", "Nina Nova"])
+    first = pre_seller.locator(".chat-item").first
+    expect(first).to_contain_text("Waiting 12 min")
+    expect(first.locator(".window")).to_have_class(re.compile(r"\burgent\b"))
+
+    manager = open_page()
+    sign_in(manager, team["manager"]["email"])
+    manager.goto("/telephony/chats")
+    manager.wait_for_load_state("load")
+    leads = manager.locator("#chat-table .lead-link")
+    expect(leads).to_have_text(["Vera Velha", "Nina Nova"])
+    expect(manager.locator("#view-count-awaiting")).to_contain_text("(2)")
+    manager.get_by_label("Sort by").select_option(label="Latest activity")
+    expect(manager).to_have_url(re.compile(r"sort=activity"))
+    expect(leads).to_have_text(["Nina Nova", "Vera Velha"])

@@ -46,10 +46,18 @@ def window_text(left: timedelta) -> str:
     return _("Window closed")
 
 
+def waiting_since(chat) -> datetime:
+    """Since when the chat's lead waits: their first unanswered message while it awaits a
+    reply (speed to lead), else since it opened (an unassigned chat in the waiting line)."""
+    if chat.awaiting_reply:
+        return chat.awaiting_since or chat.last_inbound_at or chat.opened_at
+    return chat.opened_at
+
+
 def waited_text(chat, now: datetime) -> str:
-    """How long an unassigned chat has waited, in whole minutes (a list re-renders each
+    """How long the chat's lead has waited, in whole minutes (a list re-renders each
     minute): '< 1 min', '12 min', '2 h 5 min'."""
-    waited = now - chat.opened_at
+    waited = now - waiting_since(chat)
     return _("< 1 min") if waited < MINUTE else duration(waited // MINUTE * MINUTE)
 
 
@@ -130,6 +138,7 @@ def init_app(app: Flask) -> None:
                         ("blocked_notice", blocked_notice),
                         ("window_closed_text", WINDOW_CLOSED_NOTICE),
                         ("window_view", window_view), ("waited_text", waited_text),
+                        ("waiting_since", waiting_since),
                         ("reply_unconfirmed", reply_unconfirmed),
                         ("reply_retryable", reply_retryable),
                         ("unconfirmed_label", UNCONFIRMED), ("unconfirmed_text", UNCONFIRMED_TEXT),

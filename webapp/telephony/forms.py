@@ -3,7 +3,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..domain.inputs import parse_id
 from ..domain.limits import SEARCH_LENGTH
-from ..services.chat_lists import VIEWS, ChatFilter, Cursor
+from ..services.chat_lists import SORTS, VIEWS, ChatFilter, Cursor
 
 
 def read_filter(args: MultiDict) -> ChatFilter:
@@ -12,7 +12,8 @@ def read_filter(args: MultiDict) -> ChatFilter:
     return ChatFilter(view=view if view in VIEWS else "open",
                       assignee_id=parse_id(args.get("assignee")),
                       group_id=parse_id(args.get("group")),
-                      search=(args.get("q") or "").strip()[:SEARCH_LENGTH])
+                      search=(args.get("q") or "").strip()[:SEARCH_LENGTH],
+                      sort=sort if (sort := args.get("sort", "")) in SORTS else "")
 
 
 def read_cursor(args: MultiDict) -> Cursor | None:

@@ -16,10 +16,11 @@ def _table_context() -> dict:
     filters, cursor = read_filter(request.args), read_cursor(request.args)
     now = utcnow()
     page = chat_lists.telephony_page(filters, cursor, now)
-    waiting = chat_lists.unassigned_waiting_count()
-    fingerprint = chat_lists.digest(page.fingerprint, waiting)
-    return {"page": page, "filters": filters, "cursor": cursor, "now": now, "waiting": waiting,
-            "views": chat_lists.VIEWS, "fingerprint": fingerprint,
+    counts = chat_lists.view_counts()
+    fingerprint = chat_lists.digest(page.fingerprint, sorted(counts.items()))
+    return {"page": page, "filters": filters, "cursor": cursor, "now": now,
+            "waiting": counts["waiting"], "counts": counts, "views": chat_lists.VIEWS,
+            "sorts": chat_lists.SORTS, "fingerprint": fingerprint,
             "poll_token": poll_token(fingerprint, now)}
 
 
@@ -40,7 +41,7 @@ def rows():
     polling = "fp" in request.args
     if polling and poll_is_current(request.args["fp"], context["fingerprint"], context["now"]):
         return "", 204
-    html = render_template("telephony/_table.html", **context)
+    html = render_template("telephony/_table.html", counts_oob=True, **context)
     headers = {}
     if not polling:
         headers["HX-Push-Url"] = url_for("telephony.chats", **_page_args(context))
