@@ -90,7 +90,7 @@ def test_nul_in_text_name_and_caption_is_kept_as_a_replacement_character(client,
     assert stored_bodies(ODD_WA_ID) == [f"Hi{REPLACED}there", f"[Photo] my{REPLACED}car"]
     assert db.session.scalar(select(Lead.name)) == f"Lu{REPLACED}cia"
     chat = db.session.scalar(select(Chat))
-    assert chat.assignee_id == online.id and english(preview_line, chat).startswith("[Photo]")
+    assert chat.assignee_id == online.id and english(preview_line, chat).startswith("Photo: my")
 
 
 @pytest.mark.parametrize("field", ["id", "from"])

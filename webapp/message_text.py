@@ -66,9 +66,18 @@ def placeholder(message) -> str:
     return " · ".join(part for part in [*said, words, ad] if part)
 
 
+def reading(details: dict | None, text: str | None) -> str:
+    """A message as a person reads it: 'Photo: Foto da nossa loja', 'Photo', or the text."""
+    said, words, ad = labels(details)
+    label = " · ".join(part for part in [*said, words, ad] if part)
+    if label and text:
+        return f"{label}: {text}"
+    return label or text or ""
+
+
 def preview_line(chat) -> str:
-    """A chat's latest message, as its list shows it."""
-    return line(chat.last_message_details, chat.last_message_preview)
+    """A chat's latest message, as its list shows it ('Photo: Foto da nossa loja')."""
+    return reading(chat.last_message_details, chat.last_message_preview)
 
 
 def failure(message) -> str:

@@ -68,7 +68,9 @@ def test_a_new_lead_reaches_ana_live_she_replies_and_the_manager_moves_it_to_bru
     box.press("Enter")
     expect(ana.locator(".msg.out .body")).to_have_text("Olá Carla!\nO plano custa R$ 99.")
     expect(box).to_have_value("")
-    expect(ana.locator(".msg.out")).to_contain_text("Sandbox")
+    # Sandbox is said once (top bar, the reply box's hint), not on every bubble.
+    expect(ana.locator(".topbar .sandbox")).to_be_visible()
+    expect(ana.locator(".msg.out")).not_to_contain_text("Sandbox")
 
     manager = new_page()
     sign_in(manager, team["manager"]["email"])

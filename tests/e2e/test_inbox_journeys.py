@@ -192,3 +192,38 @@ def test_the_longest_waiting_chat_comes_first_and_the_order_can_change(live_serv
     manager.get_by_label("Sort by").select_option(label="Latest activity")
     expect(manager).to_have_url(re.compile(r"sort=activity"))
     expect(leads).to_have_text(["Nina Nova", "Vera Velha"])
+
+
+def test_a_returning_leads_earlier_chat_and_panel_are_beside_the_conversation(
+        live_server, open_page, team):
+    ana = team["ana"]["id"]
+    earlier = seed_chat(live_server, ana, "Rosa Volta", "5511987654321",
+                        waited=timedelta(days=5), text="Quero saber o preço")
+    with live_server.db() as session:
+        old = session.get(Chat, earlier)
+        old.status, old.opened_at = ChatStatus.CLOSED, utcnow() - timedelta(days=5)
+        lead_id = old.lead_id
+    now = utcnow()
+    with live_server.db() as session:
+        chat = Chat(lead_id=lead_id, assignee_id=ana, status=ChatStatus.OPEN, opened_at=now,
+                    last_inbound_at=now, last_message_at=now, awaiting_reply=True,
+                    window_expires_at=now + timedelta(hours=20))
+        session.add(chat)
+        session.flush()
+        session.add(Message(chat_id=chat.id, direction="in", type="image",
+                            body="Foto da nossa loja", details={"label": "photo"},
+                            sent_at=now, wamid="wamid.photo1", status="received"))
+        current = chat.id
+    page = open_page()
+    sign_in(page, team["ana"]["email"])
+    page.goto(f"/chats/{current}")
+    panel = page.locator(".lead-panel")
+    expect(panel).to_contain_text("+55 11 98765-4321")
+    expect(panel).to_contain_text("Ana Souza")
+    expect(page.locator(".conv-live .msg.in .body")).to_have_text("Photo: Foto da nossa loja")
+    summary = page.locator(".earlier-chat summary")
+    expect(summary).to_contain_text("Closed")
+    old_message = page.locator(".earlier-chat .body")
+    expect(old_message).to_be_hidden()
+    summary.click()
+    expect(old_message).to_have_text("Quero saber o preço")

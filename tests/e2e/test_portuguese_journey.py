@@ -53,8 +53,9 @@ def test_a_pre_seller_and_a_manager_work_in_portuguese(live_server, new_page, eq
     box = ana.get_by_label("Responder a João Conceição")
     box.fill("Olá João! O plano custa R$ 99.")
     ana.get_by_role("button", name="Enviar").click()
-    expect(ana.locator(".msg.out")).to_contain_text("Sandbox — registrada, não enviada",
-                                                    timeout=10_000)
+    expect(ana.locator(".msg.out .body")).to_have_text("Olá João! O plano custa R$ 99.",
+                                                       timeout=10_000)
+    expect(ana.locator(".msg.out")).not_to_contain_text("Sandbox")
 
     gerente = new_page(locale="pt-BR")
     entrar(gerente, equipe["gerente"]["email"])

@@ -5,11 +5,11 @@ from flask_login import current_user, login_required
 
 from ..auth.access import manager_required
 from ..db import utcnow
-from ..domain.codes import MessageStatus
 from ..extensions import db
 from ..inbox.routes import inbox_panel
 from ..models import Message
 from ..services import conversations, replies
+from ..services.lead_context import lead_context
 from ..services.replies import ReplyError
 from ..services.transfers import TransferError, close_chat
 from ..whatsapp.errors import failure_text
@@ -40,10 +40,11 @@ def show(chat_id):
     now = utcnow()
     chat = _visible_or_404(chat_id)
     conversations.mark_read(chat, current_user)
+    context = {**_conversation(chat, now), "lead": lead_context(chat)}
     if current_user.is_manager:
-        html = render_template("chats/page.html", **_conversation(chat, now))
+        html = render_template("chats/page.html", **context)
     else:
-        html = render_template("inbox/index.html", **_conversation(chat, now),
+        html = render_template("inbox/index.html", **context,
                                **inbox_panel(current_user.id, now))
     db.session.commit()
     return html
@@ -116,15 +117,13 @@ def _send_saved(outgoing: replies.Outgoing) -> Message:
 
 def _reply_answer(chat, *, error: str = "", text: str = "", sent: Message | None = None):
     """The reply form (with the refusal or the send's outcome) and the messages beside it."""
-    notice = ""
-    if sent is not None and sent.status == MessageStatus.SANDBOX:
-        notice = _("Sandbox mode: the reply was recorded, not sent to WhatsApp.")
-    elif sent is not None and sent.error:
+    # Sandbox mode is said once (top bar and the reply box's hint), not after every reply.
+    if sent is not None and sent.error:
         # Failed (Retry is beside it) or not confirmed: the box is cleared.
         error = failure_text(sent.error_code, sent.error)
     html = render_template("chats/_reply_form.html", oob_live=True, with_head=True,
                            reply_error=error,
-                           reply_text=text if error else "", reply_notice=notice,
+                           reply_text=text if error else "",
                            **_conversation(chat, utcnow()))
     db.session.commit()
     return html, 422 if error else 200
