@@ -99,6 +99,8 @@ def test_a_new_lead_reaches_ana_live_she_replies_and_the_manager_moves_it_to_bru
 
     # Done: Bruno closes it and it leaves his inbox.
     bruno.get_by_role("button", name="Close chat").click()
+    bruno.get_by_role("dialog", name="Close the chat with Carla Mendes?").get_by_role(
+        "button", name="Close chat").click()
     expect(bruno.get_by_text("The chat with Carla Mendes is closed.")).to_be_visible()
     expect(bruno.get_by_text("No open chats.")).to_be_visible()
 

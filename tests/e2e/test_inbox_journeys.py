@@ -227,3 +227,49 @@ def test_a_returning_leads_earlier_chat_and_panel_are_beside_the_conversation(
     expect(old_message).to_be_hidden()
     summary.click()
     expect(old_message).to_have_text("Quero saber o preço")
+
+
+def test_deleting_a_group_deactivating_and_closing_ask_first(live_server, open_page, team):
+    ana = team["ana"]["id"]
+    live_server.make_group("Closers", [ana, team["bruno"]["id"]])
+    chat_id = seed_chat(live_server, ana, "Carla Fecha", "5511900000061")
+    manager = open_page()
+    sign_in(manager, team["manager"]["email"])
+
+    manager.goto("/settings/groups")
+    manager.wait_for_load_state("load")
+    delete = manager.get_by_role("button", name="Delete the group Closers")
+    delete.click()
+    dialog = manager.get_by_role("dialog", name="Delete the group Closers?")
+    expect(dialog).to_contain_text("Its 2 members stay on the team")
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+    manager.keyboard.press("Escape")  # the keyboard cancels; nothing is deleted
+    expect(dialog).to_be_hidden()
+    expect(delete).to_be_focused()
+    manager.reload()
+    expect(manager.get_by_role("heading", name="Closers")).to_be_visible()
+    manager.get_by_role("button", name="Delete the group Closers").click()
+    dialog.get_by_role("button", name="Delete group").click()
+    expect(manager.get_by_role("heading", name="Closers")).to_have_count(0)
+
+    manager.goto("/settings/users")
+    manager.wait_for_load_state("load")
+    manager.get_by_role("button", name="Deactivate Bruno Lima").click()
+    dialog = manager.get_by_role("dialog", name="Deactivate Bruno Lima?")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    expect(manager.get_by_role("button", name="Deactivate Bruno Lima")).to_be_visible()
+    manager.get_by_role("button", name="Deactivate Bruno Lima").click()
+    manager.keyboard.press("Tab")  # from Cancel to the confirming button, inside the dialog
+    manager.keyboard.press("Shift+Tab")
+    manager.keyboard.press("Shift+Tab")
+    expect(dialog.get_by_role("button", name="Deactivate")).to_be_focused()
+    manager.keyboard.press("Enter")
+    expect(manager.get_by_role("button", name="Reactivate Bruno Lima")).to_be_visible()
+
+    manager.goto(f"/chats/{chat_id}")
+    manager.wait_for_load_state("load")
+    manager.get_by_role("button", name="Close chat").click()
+    dialog = manager.get_by_role("dialog", name="Close the chat with Carla Fecha?")
+    dialog.get_by_role("button", name="Close chat").click()
+    expect(manager.get_by_text("The chat with Carla Fecha is closed.")).to_be_visible()

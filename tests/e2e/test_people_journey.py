@@ -41,5 +41,7 @@ def test_a_manager_adds_a_pre_seller_and_builds_a_group(live_server, new_page):
 
     menu.get_by_role("link", name="Groups").click()
     page.get_by_role("button", name="Delete the group Closers").click()
+    page.get_by_role("dialog", name="Delete the group Closers?").get_by_role(
+        "button", name="Delete group").click()
     expect(page.get_by_text("is still in use")).to_be_visible()
     expect(page.get_by_role("heading", name="Closers")).to_be_visible()
