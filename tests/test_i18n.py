@@ -71,7 +71,7 @@ def test_a_signed_in_user_reads_their_own_language_whatever_the_browser_says(
     db.session.commit()
     auth.login(pre_seller)
     html = client.get("/account", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert lang(html) == "pt-BR" and "Idioma e fuso horário" in html
+    assert lang(html) == "pt-BR" and "Idioma, fuso horário e alertas" in html
 
 
 def test_a_user_who_never_chose_follows_the_default_not_the_browser(client, auth, pre_seller):
@@ -89,7 +89,7 @@ def test_the_account_page_saves_language_and_time_zone(client, auth, pre_seller)
     db.session.refresh(pre_seller)
     assert (pre_seller.locale, pre_seller.timezone) == ("pt_BR", "America/Sao_Paulo")
     page = client.get("/account").get_data(as_text=True)
-    assert "Seu idioma e fuso horário foram salvos." in page  # said in the new language
+    assert "Suas preferências foram salvas." in page  # said in the new language
     assert selected(page, "timezone") == "America/Sao_Paulo"
 
 

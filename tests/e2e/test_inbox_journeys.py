@@ -273,3 +273,24 @@ def test_deleting_a_group_deactivating_and_closing_ask_first(live_server, open_p
     dialog = manager.get_by_role("dialog", name="Close the chat with Carla Fecha?")
     dialog.get_by_role("button", name="Close chat").click()
     expect(manager.get_by_text("The chat with Carla Fecha is closed.")).to_be_visible()
+
+
+def test_the_account_page_changes_the_password_and_signs_out_the_other_browser(
+        live_server, open_page, team):
+    chat_id = seed_chat(live_server, team["ana"]["id"], "Otto Outro", "5511900000071")
+    elsewhere = open_page()
+    sign_in(elsewhere, team["ana"]["email"])
+    elsewhere.goto(f"/chats/{chat_id}")
+    page = open_page()
+    sign_in(page, team["ana"]["email"])
+    page.get_by_role("link", name=re.compile("Ana Souza")).click()
+    expect(page).to_have_url(re.compile(r"/account$"))
+    page.get_by_label("Current password").fill(team["ana"]["password"])
+    page.get_by_label("New password", exact=True).fill("outra senha forte")
+    page.get_by_label("New password again").fill("outra senha forte")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("Relay signed you out everywhere else")).to_be_visible()
+    # The other browser's next poll finds its session ended: sign in, back to the chat.
+    elsewhere.wait_for_url(re.compile(rf"/login\?next=/chats/{chat_id}$"), timeout=15_000)
+    page.goto("/inbox")
+    expect(page.get_by_role("heading", name="Inbox")).to_be_visible()

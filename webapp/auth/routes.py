@@ -1,4 +1,5 @@
 """Sign in, sign out, and the home page that sends each role to its work."""
+import json
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -14,7 +15,7 @@ from ..models import MANAGER, PRE_SELLER, User
 from ..services import accounts, availability, sessions, sign_in_throttle
 from . import bp
 from .access import SESSION_TOKEN_KEY
-from .forms import LoginForm, PreferencesForm
+from .forms import AlertsForm, LoginForm, PasswordChangeForm, PreferencesForm
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -38,21 +39,69 @@ def home():
     return redirect(url_for(HOME_PAGES[current_user.role]))
 
 
+def _preferences_form() -> PreferencesForm:
+    """The account's preferences form, filled with the user's choices (or the defaults)."""
+    form = PreferencesForm(locale=current_user.locale or current_app.config["DEFAULT_LOCALE"],
+                           timezone=current_user.timezone
+                           or current_app.config["DEFAULT_TIMEZONE"],
+                           alerts_on=current_user.alerts_on)
+    form.fill_zones(utcnow())
+    return form
+
+
+def _account_page(form: PreferencesForm, password_form: PasswordChangeForm):
+    """The account page with both forms (422 when either has errors)."""
+    failed = form.errors or password_form.errors or password_form.form_errors
+    return render_template("auth/account.html", form=form, password_form=password_form), \
+        422 if failed else 200
+
+
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
-    """Who am I, am I online; my language and time zone (saved on POST)."""
-    form = PreferencesForm(locale=current_user.locale or current_app.config["DEFAULT_LOCALE"],
-                           timezone=current_user.timezone
-                           or current_app.config["DEFAULT_TIMEZONE"])
-    form.fill_zones(utcnow())
+    """Who am I, am I online; my language, time zone and alerts (saved on POST)."""
+    form = _preferences_form()
     if form.validate_on_submit():
-        accounts.set_preferences(current_user, form.locale.data, form.timezone.data)
+        accounts.set_preferences(current_user, form.locale.data, form.timezone.data,
+                                 form.alerts_on.data)
         db.session.commit()
         refresh()  # the confirmation already speaks the new language
-        flash(_("Your language and time zone are saved."), "info")
+        flash(_("Your preferences are saved."), "info")
         return redirect(url_for("auth.account"), 303)
-    return render_template("auth/account.html", form=form), 422 if form.errors else 200
+    return _account_page(form, PasswordChangeForm(formdata=None))
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():
+    """Change one's own password; every other session of the user ends."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_own_password(current_user, form.current_password.data,
+                                         form.new_password.data, session.get(SESSION_TOKEN_KEY))
+        except accounts.AccountError as refusal:
+            db.session.rollback()
+            field = form._fields.get(refusal.field or "")
+            (field.errors if field else form.form_errors).append(str(refusal))
+        else:
+            db.session.commit()
+            flash(_("Your password is changed; Relay signed you out everywhere else."), "info")
+            return redirect(url_for("auth.account"), 303)
+    return _account_page(_preferences_form(), form)
+
+
+@bp.post("/account/alerts")
+@login_required
+def alerts():
+    """Turn alerts on or off from the prompt above a list (htmx): answers 204 and an event."""
+    form = AlertsForm()
+    if not form.validate():
+        return "", 422
+    on = form.alerts.data == "on"
+    accounts.set_alerts(current_user, on)
+    db.session.commit()
+    return "", 204, {"HX-Trigger": json.dumps({"alertsChanged": {"on": on}})}
 
 
 def _login_page(form: LoginForm, status: int = 200, headers: dict | None = None):

@@ -5,7 +5,7 @@ from functools import cache
 from typing import TypeGuard
 
 from flask_login import UserMixin
-from sqlalchemy import ColumnElement, Index, String, and_, or_
+from sqlalchemy import ColumnElement, Index, String, and_, false, or_
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -45,6 +45,9 @@ class User(UserMixin, Model):
     # Chosen on /account; None follows the deployment's DEFAULT_LOCALE / DEFAULT_TIMEZONE.
     locale: Mapped[str | None] = mapped_column(String(LOCALE_LENGTH))
     timezone: Mapped[str | None] = mapped_column(String(TIMEZONE_LENGTH))
+    # Alerts for new chats and new messages in their chats (sound, notification, badge);
+    # off until they turn them on (/account, or the prompt above their list).
+    alerts_on: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     @property
     def is_active(self) -> bool:

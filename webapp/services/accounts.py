@@ -16,7 +16,7 @@ from ..models import MANAGER, ROLES, Group, User, group_members
 from ..models.users import verify_password
 from ..wording import problem_text
 from .api_tokens import revoke_tokens_of
-from .sessions import end_all_sessions
+from .sessions import end_all_sessions, end_other_sessions
 from .settings import current_settings
 
 
@@ -227,9 +227,28 @@ def set_max_open_chats(user: User, limit: int | None) -> None:
     user.max_open_chats = limit
 
 
-def set_preferences(user: User, locale: str, timezone: str) -> None:
-    """The language Relay speaks to the user and the time zone their times are shown in."""
-    user.locale, user.timezone = locale, timezone
+def set_preferences(user: User, locale: str, timezone: str, alerts_on: bool) -> None:
+    """The language Relay speaks to the user, the time zone their times are shown in, and
+    whether they are alerted to new chats and messages."""
+    user.locale, user.timezone, user.alerts_on = locale, timezone, alerts_on
+    db.session.flush()
+
+
+def set_alerts(user: User, on: bool) -> None:
+    """Turn the user's alerts on or off (the prompt above their list)."""
+    user.alerts_on = on
+    db.session.flush()
+
+
+def change_own_password(user: User, current: str, new: str, keep_token: str | None) -> None:
+    """The user changes their own password: the current one proves it is them; every other
+    session of theirs ends (a browser left signed in elsewhere is signed out), this one stays.
+    """
+    if not user.check_password(current):
+        raise AccountError(_("That is not your current password."), "current_password")
+    check_new_password(new)
+    user.set_password(new)
+    end_other_sessions(user.id, keep_token)
     db.session.flush()
 
 

@@ -55,3 +55,12 @@ def end_session(token: str) -> None:
 def end_all_sessions(user_id: int) -> None:
     """End every session of the user, in every browser."""
     db.session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+
+
+def end_other_sessions(user_id: int, keep_token: str | None) -> None:
+    """End every session of the user but the one holding `keep_token` (a password change
+    made in this browser)."""
+    others = UserSession.user_id == user_id
+    if keep_token:
+        others &= UserSession.token_hash != _hash(keep_token)
+    db.session.execute(delete(UserSession).where(others))
