@@ -76,3 +76,13 @@ def test_the_lists_prompt_turns_alerts_on_with_an_event(client, auth, pre_seller
     db.session.refresh(user)
     assert user.alerts_on is True
     assert client.post("/account/alerts", data={"alerts": "loud"}).status_code == 422
+
+
+def test_the_lists_carry_the_users_alerts_preference(client, auth, pre_seller, manager):
+    auth.login(pre_seller)
+    assert 'data-alerts-on="false"' in client.get("/inbox").get_data(as_text=True)
+    client.post("/account/alerts", data={"alerts": "on"})
+    assert 'data-alerts-on="true"' in client.get("/inbox").get_data(as_text=True)
+    auth.logout()
+    auth.login(manager)
+    assert 'data-alerts-on="false"' in client.get("/telephony/chats").get_data(as_text=True)

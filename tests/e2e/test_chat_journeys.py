@@ -208,10 +208,11 @@ def test_alerts_are_opt_in_and_remembered(live_server, new_page, team):
     ana = new_page()
     sign_in(ana, team["ana"]["email"])
     ana.goto("/inbox")
-    toggle = ana.get_by_role("button", name=re.compile("Alerts"))
-    expect(toggle).to_have_attribute("aria-pressed", "false")
-    toggle.click()
+    ana.wait_for_load_state("load")
+    ana.get_by_role("button", name="Turn on alerts").click()
+    toggle = ana.get_by_role("button", name=re.compile("Alerts on"))
     expect(toggle).to_have_attribute("aria-pressed", "true")
-    ana.reload()
-    expect(ana.get_by_role("button", name=re.compile("Alerts"))).to_have_attribute(
+    ana.reload()  # kept on the user, not in the browser
+    expect(ana.get_by_role("button", name=re.compile("Alerts on"))).to_have_attribute(
         "aria-pressed", "true")
+    expect(ana.get_by_role("button", name="Turn on alerts")).to_be_hidden()

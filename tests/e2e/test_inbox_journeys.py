@@ -294,3 +294,30 @@ def test_the_account_page_changes_the_password_and_signs_out_the_other_browser(
     elsewhere.wait_for_url(re.compile(rf"/login\?next=/chats/{chat_id}$"), timeout=15_000)
     page.goto("/inbox")
     expect(page.get_by_role("heading", name="Inbox")).to_be_visible()
+
+
+def test_alerts_tell_of_a_new_message_in_my_chat_and_of_a_new_chat(live_server, open_page,
+                                                                   team):
+    from tests.e2e.test_chat_journeys import lead_writes
+    seed_chat(live_server, team["ana"]["id"], "Mara Minha", "5511900000081")
+    ana = open_page()
+    sign_in(ana, team["ana"]["email"])
+    ana.goto("/inbox")
+    ana.wait_for_load_state("load")
+    prompt = ana.get_by_role("button", name="Turn on alerts")
+    expect(prompt).to_be_visible()  # one clear prompt while they are off
+    prompt.click()
+    expect(ana.get_by_role("button", name=re.compile("Alerts on"))).to_be_visible()
+    expect(ana).to_have_title(re.compile(r"^\(1\) Inbox"))
+    expect(ana.locator("html")).to_have_attribute("data-favicon-badge", "1")
+    expect(ana.locator("link[rel=icon][type='image/svg+xml']")).to_have_attribute(
+        "href", re.compile(r"^data:image/png"))
+
+    lead_writes(live_server, "5511900000081", "Mara Minha", "Mais uma pergunta")
+    expect(ana.locator("#live-status")).to_have_text("A new message in your chats.",
+                                                     timeout=10_000)
+    expect(ana).to_have_title(re.compile(r"^\(2\) Inbox"))
+    expect(ana.locator("html")).to_have_attribute("data-favicon-badge", "2")
+
+    lead_writes(live_server, "5511900000082", "Nico Novo", "Oi!")
+    expect(ana.locator("#live-status")).to_have_text("A new chat arrived.", timeout=10_000)
