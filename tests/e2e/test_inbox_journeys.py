@@ -321,3 +321,79 @@ def test_alerts_tell_of_a_new_message_in_my_chat_and_of_a_new_chat(live_server, 
 
     lead_writes(live_server, "5511900000082", "Nico Novo", "Oi!")
     expect(ana.locator("#live-status")).to_have_text("A new chat arrived.", timeout=10_000)
+
+
+def test_a_draft_survives_going_to_another_chat_and_back(live_server, open_page, team):
+    first = seed_chat(live_server, team["ana"]["id"], "Dora Draft", "5511900000091")
+    seed_chat(live_server, team["ana"]["id"], "Elio Outro", "5511900000092")
+    ana = open_page()
+    sign_in(ana, team["ana"]["email"])
+    ana.goto(f"/chats/{first}")
+    ana.wait_for_load_state("load")
+    ana.get_by_label("Reply to Dora Draft").fill("Meio escrito")
+    ana.goto("/inbox")
+    ana.get_by_role("link", name=re.compile("Elio Outro")).click()
+    expect(ana.get_by_label("Reply to Elio Outro")).to_have_value("")
+    ana.goto("/inbox")  # on a phone the list is its own page
+    ana.get_by_role("link", name=re.compile("Dora Draft")).click()
+    expect(ana.get_by_label("Reply to Dora Draft")).to_have_value("Meio escrito")
+
+
+def test_on_a_phone_the_conversation_is_the_page_with_the_reply_box_on_screen(
+        live_server, new_page, team):
+    chat_id = seed_chat(live_server, team["ana"]["id"], "Fabi Fone", "5511900000101")
+    with live_server.db() as session:
+        start = utcnow() - timedelta(minutes=50)
+        session.add_all([Message(chat_id=chat_id, direction="in", type="text",
+                                 body=f"Mensagem número {n}", sent_at=start + timedelta(minutes=n),
+                                 wamid=f"wamid.fone{n}", status="received") for n in range(40)])
+    ana = new_page()
+    ana.set_viewport_size(VIEWPORTS["phone"])
+    sign_in(ana, team["ana"]["email"])
+    ana.goto("/inbox")
+    topbar = ana.locator(".topbar")
+    assert topbar.bounding_box()["height"] < 56  # one line
+    ana.get_by_role("link", name=re.compile("Fabi Fone")).click()
+    expect(ana).to_have_url(re.compile(rf"/chats/{chat_id}$"))
+    ana.wait_for_load_state("load")
+    expect(ana.locator(".list-pane")).to_be_hidden()
+    box = ana.get_by_label("Reply to Fabi Fone")
+    expect(box).to_be_in_viewport()
+    expect(ana.locator(".msg.in .body").last).to_be_in_viewport()
+    box.fill("Respondo pelo celular")
+    box.press("Enter")
+    expect(ana.locator(".msg.out .body")).to_have_text("Respondo pelo celular")
+    expect(ana.get_by_label("Reply to Fabi Fone")).to_be_in_viewport()
+    ana.get_by_role("link", name="← Inbox").click()
+    expect(ana).to_have_url(re.compile(r"/inbox$"))
+    expect(ana.get_by_role("link", name=re.compile("Fabi Fone"))).to_be_visible()
+
+
+def test_on_a_phone_the_managers_rows_are_cards_with_transfer_in_reach(live_server, new_page,
+                                                                       team):
+    seed_chat(live_server, team["ana"]["id"], "Gil Cartao", "5511900000111")
+    manager = new_page()
+    manager.set_viewport_size(VIEWPORTS["phone"])
+    sign_in(manager, team["manager"]["email"])
+    manager.goto("/telephony/chats")
+    manager.wait_for_load_state("load")
+    assert manager.locator(".topbar").bounding_box()["height"] < 56
+    row = manager.locator("tr", has_text="Gil Cartao")
+    assert row.evaluate("r => getComputedStyle(r).display") == "block"
+    button = manager.get_by_role("button", name="Transfer the chat with Gil Cartao")
+    place = button.bounding_box()
+    assert place["x"] >= 0 and place["x"] + place["width"] <= 390 and place["width"] >= 40
+    button.click()
+    dialog = manager.locator("#transfer-dialog")
+    expect(dialog.get_by_role("heading")).to_have_text("Transfer the chat with Gil Cartao")
+
+
+def test_on_a_desktop_the_list_stays_beside_the_conversation(live_server, new_page, team):
+    chat_id = seed_chat(live_server, team["ana"]["id"], "Hana Mesa", "5511900000121")
+    ana = new_page()
+    ana.set_viewport_size(VIEWPORTS["desktop"])
+    sign_in(ana, team["ana"]["email"])
+    ana.goto(f"/chats/{chat_id}")
+    expect(ana.locator(".list-pane")).to_be_visible()
+    expect(ana.locator(".back-to-list")).to_be_hidden()
+    expect(ana.get_by_label("Reply to Hana Mesa")).to_be_in_viewport()
