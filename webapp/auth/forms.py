@@ -1,7 +1,21 @@
 """Sign-in form; the account's preferences (language, time zone, alerts) and password."""
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    ValidationError,
+)
 
 from ..domain.limits import EMAIL_LENGTH, PASSWORD_MAX_LENGTH
 from ..forms import RelayForm
@@ -57,7 +71,11 @@ class PasswordChangeForm(RelayForm):
         EqualTo("new_password", _l("The two new passwords differ."))])
 
 
+# What the prompt's and the switch's buttons post (never shown: the buttons carry the words).
+ALERTS_CHOICES = ("on", "off")
+
+
 class AlertsForm(RelayForm):
     """Alerts on or off, from the prompt above a list."""
 
-    alerts = SelectField(choices=[SelectChoice("on", "on"), SelectChoice("off", "off")])
+    alerts = StringField(validators=[AnyOf(ALERTS_CHOICES)])
