@@ -97,7 +97,9 @@ def test_a_new_lead_reaches_ana_live_she_replies_and_the_manager_moves_it_to_bru
     bruno.get_by_role("link", name=re.compile("Carla Mendes")).click()
     expect(bruno.locator(".msg.out .body")).to_contain_text("O plano custa R$ 99.")
 
-    # Done: Bruno closes it and it leaves his inbox.
+    # Done: Bruno closes it (once asked: the page's scripts must be running) and it leaves
+    # his inbox.
+    bruno.wait_for_load_state("load")
     bruno.get_by_role("button", name="Close chat").click()
     bruno.get_by_role("dialog", name="Close the chat with Carla Mendes?").get_by_role(
         "button", name="Close chat").click()

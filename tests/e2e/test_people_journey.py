@@ -40,6 +40,7 @@ def test_a_manager_adds_a_pre_seller_and_builds_a_group(live_server, new_page):
     expect(page.get_by_text("WhatsApp Business settings saved")).to_be_visible()
 
     menu.get_by_role("link", name="Groups").click()
+    page.wait_for_load_state("load")  # deleting asks first (js/confirm.js)
     page.get_by_role("button", name="Delete the group Closers").click()
     page.get_by_role("dialog", name="Delete the group Closers?").get_by_role(
         "button", name="Delete group").click()
