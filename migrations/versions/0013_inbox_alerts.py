@@ -2,13 +2,13 @@
 messages in their chats): off until they turn them on, on /account or the list's prompt.
 
 Revision ID: 0013_inbox_alerts
-Revises: 0012_message_details
+Revises: 0013_templates
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_inbox_alerts"
-down_revision = "0012_message_details"
+down_revision = "0013_templates"
 branch_labels = None
 depends_on = None
 

@@ -52,7 +52,7 @@ def test_a_template_revives_an_expired_chat_and_a_quick_reply_answers_the_lead(
     sent = page.locator(".msg.out").last
     expect(sent).to_contain_text("Template retomada")
     expect(sent).to_contain_text("Olá Carla Mendes, ainda tem interesse no plano Pro?")
-    expect(sent).to_contain_text("Sandbox")
+    expect(sent).not_to_contain_text("Sandbox")  # said once, in the top bar and the reply box
 
     # Carla answers: a new chat with Ana (a new window), where a quick reply answers her.
     lead_writes(live_server, "5511912345678", "Carla Mendes", "Tenho sim!")
