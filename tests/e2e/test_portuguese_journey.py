@@ -52,7 +52,7 @@ def test_a_pre_seller_and_a_manager_work_in_portuguese(live_server, new_page, eq
     ana.wait_for_load_state("load")  # the page's deferred scripts (htmx, the reply box) must be running before we type
     box = ana.get_by_label("Responder a João Conceição")
     box.fill("Olá João! O plano custa R$ 99.")
-    ana.get_by_role("button", name="Enviar").click()
+    ana.get_by_role("button", name="Enviar", exact=True).click()
     expect(ana.locator(".msg.out .body")).to_have_text("Olá João! O plano custa R$ 99.",
                                                        timeout=10_000)
     expect(ana.locator(".msg.out")).not_to_contain_text("Sandbox")
