@@ -155,13 +155,13 @@ class FakeGraph:
         self.thread.join(5)
 
 
-def drain_deliveries(batch_size: int = 500) -> dict:
+def drain_deliveries(batch_size: int = 500, now=None) -> dict:
     """Run the delivery consumer's body here, batch after batch, until no delivery is due;
     each routed delivery's result (inbound.ProcessingResult, None when unreadable) by event
     id. Runs in the test's own session: what the test set up is committed first.
     """
     db.session.commit()
-    processed = handling.drain(batch_size)
+    processed = handling.drain(batch_size, now=now)
     return {item.attempt.id: item.result for item in processed}
 
 

@@ -46,7 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import (
         decision_text,
-        delivery_consumer,
+        delivery_wakeup,
         formatting,
         i18n,
         labels,
@@ -75,7 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_template_helpers(app)
     register_error_handlers(app)
     health.init_app(app)
-    delivery_consumer.init_app(app)
+    delivery_wakeup.init_app(app)
     register_cli(app)
     init_jobs(app)
     app.add_url_rule("/favicon.ico", "favicon", favicon)

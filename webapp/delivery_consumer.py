@@ -14,25 +14,13 @@ from typing import Any
 
 from flask import Flask
 
+from .delivery_wakeup import WAKE
 from .extensions import db
 from .logsafe import describe_error, safe_exc_info
 from .services.deliveries import CHANNEL
 from .webhooks import handling
 
 log = logging.getLogger(__name__)
-WAKE = "relay_delivery_wake"
-
-
-def init_app(app: Flask) -> None:
-    """Give the app its in-process wake-up (set by the webhook after each commit)."""
-    app.extensions[WAKE] = threading.Event()
-
-
-def wake_consumers(app: Flask) -> None:
-    """Wake this process's consumers: a delivery was just committed."""
-    event = app.extensions.get(WAKE)
-    if event is not None:
-        event.set()
 
 
 class DeliveryConsumer:

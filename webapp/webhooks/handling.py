@@ -5,7 +5,7 @@ Shared by the webhook view, the delivery consumer and `reprocess-events`; like a
 module owns the transactions (the services it calls only flush).
 """
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from ..db import allow_statements_for, utcnow
 from ..extensions import db
@@ -32,7 +32,8 @@ def store(body: bytes) -> tuple[int, PayloadError | None]:
     return event_id, refusal
 
 
-def consume_batch(limit: int, ids: list[int] | None = None) -> list[inbound.Processed]:
+def consume_batch(limit: int, ids: list[int] | None = None,
+                  now: datetime | None = None) -> list[inbound.Processed]:
     """Claim up to `limit` due deliveries (or these `ids`), route them in one transaction
     and commit; what each did. Nothing claimed: an empty list.
 
@@ -40,7 +41,7 @@ def consume_batch(limit: int, ids: list[int] | None = None) -> list[inbound.Proc
     is stopped), the whole batch is rolled back: nothing is half-applied, and the
     deliveries are claimed again by the next batch.
     """
-    now = utcnow()
+    now = now or utcnow()
     try:
         claimed = deliveries.claim(limit, now, ids)
         if not claimed:
@@ -58,9 +59,10 @@ def consume_batch(limit: int, ids: list[int] | None = None) -> list[inbound.Proc
     return processed
 
 
-def drain(limit: int) -> list[inbound.Processed]:
-    """Route batches until no delivery is due; what each delivery did."""
+def drain(limit: int, now: datetime | None = None) -> list[inbound.Processed]:
+    """Route batches until no delivery is due (at `now`, by default the clock's); what each
+    delivery did."""
     done: list[inbound.Processed] = []
-    while batch := consume_batch(limit):
+    while batch := consume_batch(limit, now=now):
         done.extend(batch)
     return done

@@ -5,7 +5,7 @@ import logging
 from flask import current_app, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..delivery_consumer import wake_consumers
+from ..delivery_wakeup import wake_consumers
 from ..extensions import db
 from ..logsafe import describe_error
 from ..whatsapp.signature import SIGNATURE_HEADER, is_valid
