@@ -15,7 +15,7 @@ from webapp.delivery_wakeup import WAKE
 from webapp.domain.codes import DeliveryFailure
 from webapp.domain.deliveries import RETRY_DELAYS, next_attempt_at
 from webapp.extensions import db
-from webapp.models import Chat, Lead, Message, WebhookEvent
+from webapp.models import MANAGER, Chat, Lead, Message, WebhookEvent
 from webapp.services import deliveries, inbound_messages
 from webapp.webhooks import handling
 
@@ -233,3 +233,38 @@ def test_two_consumers_racing_store_each_wamid_once_and_spread_evenly(app, clien
     per_seller = Counter(db.session.scalars(select(Chat.assignee_id)))
     assert set(per_seller) == set(sellers)
     assert max(per_seller.values()) - min(per_seller.values()) <= 1
+
+
+def test_managers_see_dead_deliveries_and_retry_them(client, auth, manager, make_user, poison):
+    make_user(online=True)
+    event_id = post_signed(client, text_payload(wa_id=POISON_WA_ID)).json["event"]
+    drain_deliveries()
+    db.session.execute(WebhookEvent.__table__.update().values(
+        dead_at=utcnow(), next_attempt_at=None, attempts=6))
+    db.session.commit()
+    auth.login(manager)
+    page = client.get("/settings/deliveries")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Failed deliveries" in html and f"No. {event_id}" in html
+    assert "It could not be processed." in html and "RuntimeError: routing broke" in html
+    poison.undo()
+    answer = client.post(f"/settings/deliveries/{event_id}/retry")
+    assert answer.status_code == 303
+    assert the_event(event_id).dead_at is None
+    assert drain_deliveries()[event_id].messages == 1
+    assert "No failed deliveries" in client.get("/settings/deliveries").get_data(as_text=True)
+
+
+def test_the_dead_deliveries_page_speaks_portuguese(client, auth, make_user):
+    post_signed(client, b"{{ not json")  # dead at once: not a delivery
+    auth.login(make_user(role=MANAGER, locale="pt_BR"))
+    html = client.get("/settings/deliveries").get_data(as_text=True)
+    assert "Entregas com falha" in html and "Tentar de novo" in html
+    assert "Não é uma entrega do WhatsApp que o Relay consiga ler" in html
+
+
+def test_pre_sellers_cannot_see_or_retry_dead_deliveries(client, auth, pre_seller):
+    auth.login(pre_seller)
+    assert client.get("/settings/deliveries").status_code == 403
+    assert client.post("/settings/deliveries/retry").status_code == 403
