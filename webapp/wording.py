@@ -106,7 +106,7 @@ def template_problem_text(problem: str) -> str:
 
 
 # Why a webhook delivery failed (its stored code), for the dead-deliveries page.
-_DELIVERY_FAILURES = {
+_DELIVERY_FAILURES: dict[str, object] = {
     DeliveryFailure.BAD_PAYLOAD: _l("Not a WhatsApp delivery Relay can read; retrying will "
                                     "not change that."),
     DeliveryFailure.ITEMS_FAILED: _l("Some of its messages or statuses could not be "
