@@ -36,14 +36,14 @@ def the_event(event_id: int) -> WebhookEvent:
 @pytest.fixture
 def poison(monkeypatch):
     """Routing fails for POISON_WA_ID's messages (as a bug or a bad row would)."""
-    real = inbound_messages.route_inbound
+    real = inbound_messages.route_and_store
 
-    def route(**kwargs):
-        if kwargs["wa_id"] == POISON_WA_ID:
+    def route(messages, now):
+        if any(message.wa_id == POISON_WA_ID for message in messages):
             raise RuntimeError("routing broke")
-        return real(**kwargs)
+        return real(messages, now)
 
-    monkeypatch.setattr(inbound_messages, "route_inbound", route)
+    monkeypatch.setattr(inbound_messages, "route_and_store", route)
     return monkeypatch
 
 

@@ -65,13 +65,13 @@ def test_a_failed_insert_in_a_request_logs_classes_not_data(app, client, caplog,
 
 
 def clashing_route(real):
-    """route_inbound that, for the secret lead, also inserts a lead clashing on its wa_id."""
-    def route(**kwargs):
-        chat = real(**kwargs)
-        if kwargs["wa_id"] == SECRET_WA_ID:
-            db.session.execute(insert(Lead).values(wa_id=kwargs["wa_id"], name=kwargs["name"],
-                                                   created_at=utcnow()))
-        return chat
+    """Routing that, for the secret lead, also inserts a lead clashing on its wa_id."""
+    def route(messages, now):
+        real(messages, now)
+        for message in messages:
+            if message.wa_id == SECRET_WA_ID:
+                db.session.execute(insert(Lead).values(wa_id=message.wa_id, name=message.name,
+                                                       created_at=utcnow()))
     return route
 
 
@@ -79,8 +79,8 @@ def clashing_route(real):
                          ids=["alone", "beside-another-message"])
 def test_a_database_error_in_a_delivery_is_stored_and_logged_without_data(
         client, caplog, monkeypatch, with_another_message):
-    monkeypatch.setattr(inbound_messages, "route_inbound",
-                        clashing_route(inbound_messages.route_inbound))
+    monkeypatch.setattr(inbound_messages, "route_and_store",
+                        clashing_route(inbound_messages.route_and_store))
     payload = text_payload(wa_id=SECRET_WA_ID, name=SECRET_NAME, text="my secret text")
     wamid = payload["entry"][0]["changes"][0]["value"]["messages"][0]["id"]
     if with_another_message:

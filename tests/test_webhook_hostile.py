@@ -207,14 +207,14 @@ def test_a_raw_body_with_nul_bytes_is_stored_and_refused_as_not_json(client):
 
 def test_a_message_whose_processing_fails_is_undone_alone_and_retried(client, runner, online,
                                                                      monkeypatch):
-    real = inbound_messages.route_inbound
+    real = inbound_messages.route_and_store
 
-    def failing_for_the_odd_lead(**kwargs):
-        if kwargs["wa_id"] == ODD_WA_ID:
+    def failing_for_the_odd_lead(messages, now):
+        if any(message.wa_id == ODD_WA_ID for message in messages):
             raise RuntimeError("routing broke")
-        return real(**kwargs)
+        return real(messages, now)
 
-    monkeypatch.setattr(inbound_messages, "route_inbound", failing_for_the_odd_lead)
+    monkeypatch.setattr(inbound_messages, "route_and_store", failing_for_the_odd_lead)
     odd = odd_payload()
     wamid = odd["entry"][0]["changes"][0]["value"]["messages"][0]["id"]
     response, result = routed(client, batch(odd, good_payload()))

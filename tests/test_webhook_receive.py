@@ -204,10 +204,10 @@ def test_other_failures_keep_whatsapps_words(client, reply):
 
 def test_a_processing_error_is_kept_and_reprocess_events_retries_it(client, runner,
                                                                     monkeypatch):
-    def broken(**kwargs):
+    def broken(messages, now):
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr(inbound_messages, "route_inbound", broken)
+    monkeypatch.setattr(inbound_messages, "route_and_store", broken)
     response, result = routed(client, text_payload(wa_id="5511900000041",
                                                    text="Are you there?"))
     assert response.status_code == 200

@@ -1,4 +1,5 @@
-"""A batch's inbound messages: wamids already stored skipped, the others routed and stored.
+"""A batch's inbound messages: wamids already stored skipped, the others routed and stored
+in bulk (services.batch_routing).
 
 The caller holds the routing lock for the whole batch, so the batch's new leads are decided
 one after another, each seeing the previous ones' counts, and a wamid is checked and stored
@@ -9,12 +10,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from ..domain.codes import Direction, MessageStatus
-from ..domain.limits import PREVIEW_LENGTH
 from ..extensions import db
 from ..models import Message
 from ..whatsapp.payload import InboundMessage
-from .routing import route_inbound
+from .batch_routing import route_and_store
 
 
 def store_messages(messages: list[tuple[int, InboundMessage]],
@@ -28,22 +27,13 @@ def store_messages(messages: list[tuple[int, InboundMessage]],
     known = set(db.session.scalars(
         select(Message.wamid).where(Message.wamid.in_({m.wamid for _, m in messages}))))
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    new = []
     for event_id, message in messages:
         if message.wamid in known:
             counts[event_id][1] += 1
             continue
         known.add(message.wamid)
-        _store_message(message, now)
+        new.append(message)
         counts[event_id][0] += 1
+    route_and_store(new, now)
     return {event_id: (stored, duplicates) for event_id, (stored, duplicates) in counts.items()}
-
-
-def _store_message(message: InboundMessage, now: datetime) -> None:
-    """Route one new message to its chat and store it."""
-    chat = route_inbound(wa_id=message.wa_id, user_id=message.user_id, name=message.name,
-                         message_at=message.sent_at, preview=message.text[:PREVIEW_LENGTH],
-                         preview_details=message.details, now=now)
-    db.session.add(Message(chat_id=chat.id, direction=Direction.INBOUND, wamid=message.wamid,
-                           type=message.type, body=message.text, details=message.details,
-                           sent_at=message.sent_at, status=MessageStatus.RECEIVED))
-    db.session.flush()
