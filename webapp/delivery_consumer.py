@@ -96,8 +96,8 @@ class DeliveryConsumer:
             return None
         try:
             raw = engine.raw_connection()
-            raw.detach()  # its own connection, never handed back to the pool
             connection = raw.driver_connection
+            raw.detach()  # its own connection, never handed back to the pool
             connection.autocommit = True  # type: ignore[union-attr]
             connection.execute(f"LISTEN {CHANNEL}")  # type: ignore[union-attr]
         except Exception as error:  # noqa: BLE001 - the database may be away: poll meanwhile

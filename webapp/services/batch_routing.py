@@ -15,8 +15,9 @@ domain functions (`route_new_chat`, `is_continuation`, `record_message`).
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import or_, select, update
 
+from ..bulk import insert_rows, update_rows
 from ..db import serializes_all_writes
 from ..domain.codes import ChatStatus, Direction, MessageStatus
 from ..domain.limits import LEAD_NAME_LENGTH, LEAD_SEARCH_LENGTH, PREVIEW_LENGTH
@@ -232,42 +233,36 @@ def _open(batch: _Batch, lead: _Lead) -> _Chat:
 
 def _write(batch: _Batch, placed: list[tuple[_Chat, InboundMessage]]) -> None:
     """Every row the batch changed, a statement per kind."""
-    now = batch.now
-    if batch.new_leads:
-        ids = db.session.scalars(
-            insert(Lead).returning(Lead.id, sort_by_parameter_order=True),
-            [_lead_row(lead) | {"created_at": now} for lead in batch.new_leads]).all()
-        for lead, lead_id in zip(batch.new_leads, ids, strict=True):
-            lead.id = lead_id
-    known = [lead for lead in {id(x): x for x in (*batch.by_wa_id.values(),
-                                                  *batch.by_user_id.values())}.values()
-             if lead.stored is not None and lead.changed()]
-    if known:
-        db.session.execute(update(Lead), [_lead_row(lead) | {"id": lead.id} for lead in known])
-    read = [chat for chat in batch.chats if chat.id is not None]
-    if read:  # expiries first: a lead's new open chat must not meet its old one
-        db.session.execute(update(Chat), [_chat_row(chat) | {"id": chat.id} for chat in read])
+    now, session = batch.now, db.session
+    ids = insert_rows(session, Lead, [_lead_row(lead) | {"created_at": now}
+                                                for lead in batch.new_leads], with_ids=True)
+    for lead, lead_id in zip(batch.new_leads, ids, strict=True):
+        lead.id = lead_id
+    known = {id(lead): lead for lead in (*batch.by_wa_id.values(), *batch.by_user_id.values())}
+    update_rows(session, Lead, [_lead_row(lead) | {"id": lead.id}
+                                          for lead in known.values()
+                                          if lead.stored is not None and lead.changed()])
+    # Expiries first: a lead's new open chat must not meet its old one.
+    update_rows(session, Chat, [_chat_row(chat) | {"id": chat.id}
+                                          for chat in batch.chats if chat.id is not None])
     opened = [chat for chat in batch.chats if chat.id is None]
-    if opened:
-        ids = db.session.scalars(
-            insert(Chat).returning(Chat.id, sort_by_parameter_order=True),
-            [_chat_row(chat) | _opening(chat, now) for chat in opened]).all()
-        for chat, chat_id in zip(opened, ids, strict=True):
-            chat.id = chat_id
-        _write_decisions(opened, now)
-    db.session.execute(insert(Message), [_message_row(chat, message, now)
-                                         for chat, message in placed])
+    ids = insert_rows(session, Chat,
+                      [_chat_row(chat) | _opening(chat, now) for chat in opened], with_ids=True)
+    for chat, chat_id in zip(opened, ids, strict=True):
+        chat.id = chat_id
+    _write_decisions(opened, now)
+    insert_rows(session, Message, [_message_row(chat, message, now)
+                                             for chat, message in placed])
 
 
 def _write_decisions(opened: list[_Chat], now: datetime) -> None:
     """Why each new chat went where it did; its pre-seller was just given a chat."""
-    decisions = [chat.decision for chat in opened if chat.decision is not None]
-    db.session.execute(insert(RoutingDecision), [
-        {"chat_id": chat.id, "reason": chat.decision.reason,
-         "assignee_id": chat.decision.assignee_id, "group_id": chat.decision.group_id,
-         "facts": chat.decision.facts, "created_at": now, "note": ""}
-        for chat in opened if chat.decision is not None])
-    winners = sorted({d.assignee_id for d in decisions if d.assignee_id is not None})
+    decisions = [(chat, chat.decision) for chat in opened if chat.decision is not None]
+    insert_rows(db.session, RoutingDecision, [
+        {"chat_id": chat.id, "reason": decision.reason, "assignee_id": decision.assignee_id,
+         "group_id": decision.group_id, "facts": decision.facts, "created_at": now,
+         "note": ""} for chat, decision in decisions])
+    winners = sorted({d.assignee_id for _, d in decisions if d.assignee_id is not None})
     if winners:
         db.session.execute(update(User).where(User.id.in_(winners))
                            .values(last_assigned_at=now)

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from ..bulk import update_rows
 from ..db import AnySession
 from ..domain.codes import DeliveryFailure
 from ..domain.deliveries import backlog_age, next_attempt_at
@@ -92,10 +93,8 @@ def claim(limit: int, now: datetime, ids: list[int] | None = None) -> list[Claim
 
 def record(attempts: list[Attempt], now: datetime) -> None:
     """Write back a batch's outcomes in bulk: processed, or failed and due again, or dead."""
-    if not attempts:
-        return
-    rows = [_outcome(attempt, now) for attempt in attempts]
-    db.session.execute(update(WebhookEvent).execution_options(synchronize_session=False), rows)
+    update_rows(db.session, WebhookEvent, [_outcome(attempt, now)
+                                                     for attempt in attempts])
 
 
 def _outcome(attempt: Attempt, now: datetime) -> dict:
