@@ -268,3 +268,14 @@ def test_pre_sellers_cannot_see_or_retry_dead_deliveries(client, auth, pre_selle
     auth.login(pre_seller)
     assert client.get("/settings/deliveries").status_code == 403
     assert client.post("/settings/deliveries/retry").status_code == 403
+
+
+def test_retrying_a_dead_delivery_needs_the_pages_csrf_token(app, client, auth, manager):
+    post_signed(client, b"{{ not json")
+    auth.login(manager)
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert client.post("/settings/deliveries/retry").status_code == 400
+    page = client.get("/settings/deliveries").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    assert client.post("/settings/deliveries/retry",
+                       data={"csrf_token": token}).status_code == 303

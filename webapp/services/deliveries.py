@@ -9,8 +9,9 @@ Services flush; the caller commits.
 """
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, insert, or_, select, text, update
+from sqlalchemy import Table, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from ..bulk import update_rows
@@ -23,6 +24,8 @@ from ..models import WebhookEvent
 # PostgreSQL LISTEN/NOTIFY channel on which a committed delivery wakes the consumers.
 CHANNEL = "relay_deliveries"
 ERROR_LENGTH = 2000
+_EVENTS = cast(Table, WebhookEvent.__table__)
+_STORE = insert(_EVENTS).returning(_EVENTS.c.id)
 
 
 @dataclass(frozen=True)
@@ -51,12 +54,13 @@ def store(body: bytes, now: datetime, *, refusal: str | None = None) -> int:
     A body that is not a Cloud API delivery (`refusal` says why) is kept dead at once:
     retrying cannot make it readable, and a manager can still see it.
     """
-    values: dict = {"body": body, "received_at": now, "attempts": 0}
+    values: dict = {"body": body, "received_at": now, "attempts": 0, "error": None,
+                    "dead_at": None, "failure": None}
     if refusal is not None:
         values |= {"attempts": 1, "error": refusal[:ERROR_LENGTH], "dead_at": now,
                    "failure": DeliveryFailure.BAD_PAYLOAD}
-    event_id = db.session.execute(insert(WebhookEvent).values(**values)
-                                  .returning(WebhookEvent.id)).scalar_one()
+    # One prepared Core statement (cached): the webhook's whole work is this INSERT.
+    event_id = db.session.connection().execute(_STORE, values).scalar_one()
     if refusal is None:
         announce(db.session)
     return event_id
