@@ -3,13 +3,13 @@
 Deliveries stored before and never processed are simply due: the consumer takes them first.
 
 Revision ID: 0013_delivery_queue
-Revises: 0012_message_details
+Revises: 0013_templates
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_delivery_queue"
-down_revision = "0012_message_details"
+down_revision = "0013_templates"
 branch_labels = None
 depends_on = None
 

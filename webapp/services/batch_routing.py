@@ -19,12 +19,12 @@ from sqlalchemy import or_, select, update
 
 from ..bulk import insert_rows, update_rows
 from ..db import serializes_all_writes
-from ..domain.codes import ChatStatus, Direction, MessageStatus
+from ..domain.codes import ChatStatus, Direction, MediaState, MessageStatus
 from ..domain.limits import LEAD_NAME_LENGTH, LEAD_SEARCH_LENGTH, PREVIEW_LENGTH
 from ..domain.routing import Decision, PreSeller, Rules, is_continuation, route_new_chat
 from ..domain.search import search_text
 from ..extensions import db
-from ..models import Chat, Lead, Message, RoutingDecision, User
+from ..models import Chat, Lead, Message, MessageMedia, RoutingDecision, User
 from ..whatsapp.payload import InboundMessage
 from .assignment import people_for_new_chats, routing_rules
 from .routing import RoutingError, record_message
@@ -251,8 +251,14 @@ def _write(batch: _Batch, placed: list[tuple[_Chat, InboundMessage]]) -> None:
     for chat, chat_id in zip(opened, ids, strict=True):
         chat.id = chat_id
     _write_decisions(opened, now)
-    insert_rows(session, Message, [_message_row(chat, message, now)
-                                             for chat, message in placed])
+    with_media = any(message.media is not None for _, message in placed)
+    ids = insert_rows(session, Message, [_message_row(chat, message, now)
+                                         for chat, message in placed], with_ids=with_media)
+    if with_media:  # their files are downloaded in the background (services.media)
+        insert_rows(session, MessageMedia, [
+            _media_row(chat, message, message_id, now)
+            for (chat, message), message_id in zip(placed, ids, strict=True)
+            if message.media is not None])
 
 
 def _write_decisions(opened: list[_Chat], now: datetime) -> None:
@@ -287,6 +293,15 @@ def _opening(chat: _Chat, now: datetime) -> dict:
     return {"lead_id": chat.lead.id, "assignee_id": chat.assignee_id,
             "group_id": chat.group_id, "opened_at": now,
             "assigned_at": now if chat.assignee_id is not None else None}
+
+
+def _media_row(chat: _Chat, message: InboundMessage, message_id: int, now: datetime) -> dict:
+    """The file of a stored media message, pending, due at once."""
+    media = message.media
+    assert media is not None
+    return {"message_id": message_id, "chat_id": chat.id, "media_id": media.media_id,
+            "kind": media.kind, "mime_type": media.mime_type, "file_name": media.file_name,
+            "state": MediaState.PENDING, "attempts": 0, "next_attempt_at": now}
 
 
 def _message_row(chat: _Chat, message: InboundMessage, now: datetime) -> dict:
