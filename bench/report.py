@@ -2,11 +2,14 @@
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .settings import COMING_ONLINE, WAITING_CHATS, WORKERS
+from .settings import COMING_ONLINE, CONSUMERS, STEADY_RATE, WAITING_CHATS, WORKERS
 
 HERE = Path(__file__).resolve().parent
-TARGETS = {"new lead": 0.5, "continuation": 0.7}
-P99_LIMIT_MS, SCALING_LIMIT, EXPIRY_LIMIT_MS = 250, 1.5, 1000
+# The webhook only checks, stores and answers: each kind of delivery is acknowledged at
+# this share of the bare baseline's throughput, its p99 within P99_FACTOR × the baseline's.
+TARGETS = {"new lead": 0.8, "continuation": 0.8, "statuses": 0.8}
+P99_FACTOR, SCALING_LIMIT, EXPIRY_LIMIT_MS = 2, 1.5, 1000
+DRAIN_TARGET, LATENCY_P99_MS = 0.5, 250
 
 
 def _verdict(ok: bool) -> str:
@@ -20,20 +23,23 @@ def rows(kind: str, result: dict, sizes) -> list[tuple]:
     out = [(kind, "baseline webhook (HMAC + insert)",
             f"{base:,.0f} req/s · p50 {load['baseline'].percentile(50):.0f} ms · "
             f"p99 {load['baseline'].percentile(99):.0f} ms", "1.00", "", "")]
+    base_p99 = load["baseline"].percentile(99)
     for phase, target in TARGETS.items():
         measured = load[phase]
         ratio = measured.throughput / base if base else 0
         p99 = measured.percentile(99)
         errors = f" · errors {measured.errors}" if measured.errors else ""
-        out.append((kind, f"Relay webhook, {phase}",
+        out.append((kind, f"Relay webhook acknowledges, {phase}",
                     f"{measured.throughput:,.0f} req/s · p50 {measured.percentile(50):.0f} ms · "
-                    f"p99 {p99:.0f} ms{errors}", f"{ratio:.2f}",
-                    f"≥ {target} × baseline, p99 < {P99_LIMIT_MS} ms",
-                    _verdict(ratio >= target and p99 < P99_LIMIT_MS and not measured.errors)))
+                    f"p99 {p99:.0f} ms{errors}", f"{ratio:.2f} · p99 {p99 / base_p99:.2f}",
+                    f"≥ {target} × baseline, p99 ≤ {P99_FACTOR} × baseline's",
+                    _verdict(ratio >= target and p99 <= P99_FACTOR * base_p99
+                             and not measured.errors)))
+    out += _queue_rows(kind, result, base)
     serial = {phase: load[f"serial {phase}"].percentile(50)
-              for phase in ("baseline", "new lead", "continuation")}
+              for phase in ("baseline", "new lead", "continuation", "statuses")}
     out.append((kind, "one request at a time: p50 service time (baseline · new lead · "
-                "continuation)", " · ".join(f"{ms:.1f} ms" for ms in serial.values()),
+                "continuation · statuses)", " · ".join(f"{ms:.1f} ms" for ms in serial.values()),
                 " · ".join(f"{serial['baseline'] / ms:.2f}" for ms in serial.values()),
                 "", ""))
     small, large = f"{sizes.small_chats:,}", f"{sizes.large_chats:,}"
@@ -47,13 +53,34 @@ def rows(kind: str, result: dict, sizes) -> list[tuple]:
                 f"{figures['expiry ms']:.0f} ms", "", f"≤ {EXPIRY_LIMIT_MS} ms",
                 _verdict(figures["expiry ms"] <= EXPIRY_LIMIT_MS)))
     out.append(_waiting_line_row(kind, figures))
-    out.append((kind, "every answered wamid stored exactly once",
+    out.append((kind, f"every answered wamid stored exactly once ({CONSUMERS} consumers "
+                f"at once routed {checks['routed']:,} deliveries in {checks['routed s']:.1f} s)",
                 f"{checks['posted']:,} posted · {checks['missing']} missing · "
                 f"{checks['duplicated']} duplicated", "", "0 missing, 0 duplicated",
                 _verdict(checks["missing"] == 0 and checks["duplicated"] == 0)))
     out.append((kind, "new leads spread (max − min per pre-seller)",
                 f"{checks['spread']} (chats each: {checks['loads']})", "", "≤ 1",
                 _verdict(checks["spread"] <= 1)))
+    return out
+
+
+def _queue_rows(kind: str, result: dict, base: float) -> list[tuple]:
+    """The consumer: a backlog's drain rate beside the baseline's ingest rate, and the
+    receipt-to-routed latency at a steady pace."""
+    queue, out = result["queue"], []
+    for phase, rate in queue["drain"].items():
+        ratio = rate / base if base else 0
+        out.append((kind, f"routing drain rate, backlog of {phase} deliveries",
+                    f"{rate:,.0f} messages/s", f"{ratio:.2f}",
+                    f"≥ {DRAIN_TARGET} × baseline ingest", _verdict(ratio >= DRAIN_TARGET)))
+    latency = queue["latency"]
+    target = f"p99 < {LATENCY_P99_MS} ms" if kind == "postgresql" else "reported"
+    ok = latency["count"] == latency["expected"] and (
+        kind != "postgresql" or latency["p99"] < LATENCY_P99_MS)
+    out.append((kind, f"receipt to routed at a steady {STEADY_RATE} deliveries/s",
+                f"p50 {latency['p50']:.0f} ms · p99 {latency['p99']:.0f} ms · "
+                f"{latency['count']:,}/{latency['expected']:,} routed", "", target,
+                _verdict(ok)))
     return out
 
 
@@ -72,7 +99,9 @@ def markdown(table: list[tuple], sizes, took: float) -> str:
     lines = [f"# Benchmark results ({sizes.label} run, {when}, {took:.0f} s)", "",
              f"gunicorn with {WORKERS} sync workers for Relay and for the baseline; "
              f"{sizes.concurrency} client threads on loopback; at most {sizes.requests:,} requests "
-             f"or {sizes.seconds:.0f} s per phase. Ratios are taken within this one run.", "",
+             f"or {sizes.seconds:.0f} s per phase. Ratios are taken within this one run. "
+             f"The delivery consumer runs in the bench's process; the backlogs hold "
+             f"{sizes.backlog:,} deliveries each.", "",
              "| database | measure | value | ratio | target | |", "|---|---|---|---|---|---|"]
     lines += ["| " + " | ".join(row) + " |" for row in table]
     return "\n".join(lines) + "\n"
@@ -86,12 +115,12 @@ def chart(results: dict, path: Path) -> None:
 
     kinds = list(results)
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
-    phases = ("baseline", "new lead", "continuation")
-    width = 0.25
+    phases = ("baseline", "new lead", "continuation", "statuses")
+    width = 0.2
     for n, phase in enumerate(phases):
         values = [results[k]["load"][phase].throughput for k in kinds]
         left.bar([i + n * width for i in range(len(kinds))], values, width, label=phase)
-    left.set_xticks([i + width for i in range(len(kinds))], kinds)
+    left.set_xticks([i + 1.5 * width for i in range(len(kinds))], kinds)
     left.set_ylabel("requests / s")
     left.set_title("Webhook throughput")
     left.legend()

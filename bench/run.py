@@ -11,17 +11,19 @@ from webapp.domain.codes import Direction
 from webapp.extensions import db
 from webapp.models import Chat, Message
 
-from . import baseline, measure, report, seed
+from . import baseline, measure, queue, report, seed
 from .databases import app_config, throwaway
 from .load import deliveries, post_all
 from .servers import gunicorn
 from .settings import (
     APP_SECRET,
     COMING_ONLINE,
+    CONSUMERS,
     OPEN_CHATS,
     PRE_SELLERS_ONLINE,
     ROUTING_TEAM,
     SERIAL_REQUESTS,
+    STEADY_RATE,
     WAITING_CHATS,
     WORKERS,
     sizes,
@@ -48,7 +50,28 @@ def webhook_phases(database, sizes) -> dict:
             new = results[run.prefix + "new lead"] = run.post(url, run.numbers(), "Hi, a quote?")
             answered = sorted({item.lead for item in new.delivered})
             results[run.prefix + "continuation"] = run.post(url, answered, "Any news?")
+            results[run.prefix + "statuses"] = post_all(
+                url, WEBHOOK, queue.status_deliveries(run.count),
+                concurrency=run.concurrency, seconds=run.seconds)
     return results
+
+
+def queue_phases(database, sizes) -> dict:
+    """A backlog's drain rate; receipt-to-routed latency at a steady pace (Relay under
+    gunicorn, the consumer in this process)."""
+    figures = {}
+    print(f"   drain rate of {sizes.backlog:,} new-lead and continuation deliveries ...",
+          flush=True)
+    figures["drain"] = queue.backlog_drain_rates(database.url, sizes.backlog)
+    env = {"DATABASE_URL": database.url, "WHATSAPP_APP_SECRET": APP_SECRET,
+           "SECRET_KEY": "bench-secret-key", "WHATSAPP_VERIFY_TOKEN": "bench",
+           "SCHEDULER_ENABLED": "", "WHATSAPP_ACCESS_TOKEN": ""}
+    print(f"   latency at {STEADY_RATE} deliveries/s for {sizes.steady_seconds:.0f} s ...",
+          flush=True)
+    with gunicorn("wsgi:app", env) as url:
+        figures["latency"] = queue.steady_latency(database.url, url, WEBHOOK, rate=STEADY_RATE,
+                                                  seconds=sizes.steady_seconds)
+    return figures
 
 
 class Run(NamedTuple):
@@ -137,13 +160,17 @@ def bench_database(kind: str, sizes) -> dict:
                                      prefix="seller")
             db.session.remove()
             load = webhook_phases(database, sizes)
-            checks = integrity(load, webhook_team)
             db.session.remove()
+            print(f"   the deliveries routed by {CONSUMERS} consumers at once ...", flush=True)
+            routed, took = queue.drain_with_consumers(database.url, CONSUMERS)
+            checks = integrity(load, webhook_team) | {"routed": routed, "routed s": took}
+            db.session.remove()
+            routing = queue_phases(database, sizes)
             db.engine.dispose()
         print(f"== {kind}: routing, chat list and expiry at {sizes.small_chats:,} and "
               f"{sizes.large_chats:,} chats ...", flush=True)
         figures = in_process(database, sizes, webhook_team)
-    return {"load": load, "checks": checks, "figures": figures}
+    return {"load": load, "checks": checks, "figures": figures, "queue": routing}
 
 
 def main() -> None:

@@ -16,12 +16,16 @@ class Sizes:
     due_chats: int         # the expiry sweep's 100k
     routing_samples: int   # route_inbound calls timed per size
     page_samples: int      # chat list requests timed per size
+    backlog: int           # deliveries in each backlog the consumer drains (new, continued)
+    steady_seconds: float  # how long deliveries arrive at STEADY_RATE for the latency
 
 
 FULL = Sizes("full", requests=1500, seconds=20, concurrency=16, small_chats=10_000,
-             large_chats=1_000_000, due_chats=100_000, routing_samples=40, page_samples=15)
+             large_chats=1_000_000, due_chats=100_000, routing_samples=40, page_samples=15,
+             backlog=20_000, steady_seconds=20)
 QUICK = Sizes("quick", requests=300, seconds=5, concurrency=16, small_chats=10_000,
-              large_chats=100_000, due_chats=20_000, routing_samples=15, page_samples=5)
+              large_chats=100_000, due_chats=20_000, routing_samples=15, page_samples=5,
+              backlog=2_000, steady_seconds=5)
 
 # The same gunicorn settings for Relay and for the baseline.
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
@@ -31,6 +35,8 @@ ROUTING_TEAM = 200          # pre-sellers for the routing-decision measure
 OPEN_CHATS = 2_000          # open chats at every size: a day's traffic; the rest is history
 WAITING_CHATS = 1_000       # unassigned chats the waiting line gives out…
 COMING_ONLINE = 50          # …when this many pre-sellers come online at once
+STEADY_RATE = 100           # deliveries per second for the receipt-to-routed latency
+CONSUMERS = 2               # consumers routing the webhook phases' deliveries at once
 APP_SECRET = "bench-app-secret"
 POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 

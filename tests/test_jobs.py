@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -17,6 +19,7 @@ from webapp.db import database_clock, utcnow
 from webapp.domain.codes import ChatStatus
 from webapp.extensions import db
 from webapp.models import Chat, JobRun
+from webapp.services import job_runs
 
 TTL = timedelta(minutes=3)
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,6 +82,41 @@ def test_the_sweep_command_runs_every_job_once_and_says_what_changed(runner, mak
     assert result.exit_code == 0, result.output
     assert "expire-chats: 1 chat expired" in result.output
     assert "offline-owners: 0 chats moved" in result.output
+
+
+def test_sweep_waits_for_a_run_in_progress_then_runs_every_job(app, runner, make_user,
+                                                               monkeypatch):
+    make_chat(make_user(), window_left=timedelta(minutes=-5))
+    db.session.commit()
+    db.session.remove()  # the test's session holds nothing (SQLite's write lock)
+    in_run, finished = threading.Event(), []
+
+    def scheduler_mid_run():
+        """A scheduler holding every lease, in the middle of an expiry run."""
+        with app.app_context():
+            for name in jobs.JOBS:
+                job_runs.acquire_lease(name, "scheduler-a", utcnow(), TTL)
+            db.session.commit()
+            job_runs.hold_run("expire-chats")
+            in_run.set()
+            time.sleep(1)  # the run's work; the sweep must wait for it
+            finished.append(utcnow())
+            db.session.commit()
+            db.session.remove()
+
+    started = []
+    real = jobs.JOBS["expire-chats"]
+    monkeypatch.setitem(jobs.JOBS, "expire-chats",
+                        lambda now: started.append(utcnow()) or real(now))
+    thread = threading.Thread(target=scheduler_mid_run)
+    thread.start()
+    assert in_run.wait(10)
+    result = runner.invoke(args=["sweep"])
+    thread.join(10)
+    assert result.exit_code == 0, result.output
+    assert "skipped" not in result.output and "expire-chats: 1 chat expired" in result.output
+    assert started[0] >= finished[0]  # it waited for the run in progress
+    assert db.session.get(JobRun, "expire-chats").locked_by == "scheduler-a"  # lease kept
 
 
 def _command(name, reload=None):

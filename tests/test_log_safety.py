@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from tests.webhook_helpers import batch, post_signed, text_payload
+from tests.webhook_helpers import batch, routed, text_payload
 from webapp import jobs
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.logsafe import describe_error, safe_exc_info
 from webapp.models import PRE_SELLER, JobRun, Lead, User, WebhookEvent
-from webapp.services import inbound
+from webapp.services import inbound_messages
 
 # The data a failed statement carries; none of it may reach a log or a stored error. The
 # failing code below names these constants, so a logged traceback's source lines do not
@@ -65,13 +65,13 @@ def test_a_failed_insert_in_a_request_logs_classes_not_data(app, client, caplog,
 
 
 def clashing_route(real):
-    """route_inbound that, for the secret lead, also inserts a lead clashing on its wa_id."""
-    def route(**kwargs):
-        chat = real(**kwargs)
-        if kwargs["wa_id"] == SECRET_WA_ID:
-            db.session.execute(insert(Lead).values(wa_id=kwargs["wa_id"], name=kwargs["name"],
-                                                   created_at=utcnow()))
-        return chat
+    """Routing that, for the secret lead, also inserts a lead clashing on its wa_id."""
+    def route(messages, now):
+        real(messages, now)
+        for message in messages:
+            if message.wa_id == SECRET_WA_ID:
+                db.session.execute(insert(Lead).values(wa_id=message.wa_id, name=message.name,
+                                                       created_at=utcnow()))
     return route
 
 
@@ -79,14 +79,15 @@ def clashing_route(real):
                          ids=["alone", "beside-another-message"])
 def test_a_database_error_in_a_delivery_is_stored_and_logged_without_data(
         client, caplog, monkeypatch, with_another_message):
-    monkeypatch.setattr(inbound, "route_inbound", clashing_route(inbound.route_inbound))
+    monkeypatch.setattr(inbound_messages, "route_and_store",
+                        clashing_route(inbound_messages.route_and_store))
     payload = text_payload(wa_id=SECRET_WA_ID, name=SECRET_NAME, text="my secret text")
     wamid = payload["entry"][0]["changes"][0]["value"]["messages"][0]["id"]
     if with_another_message:
         payload = batch(payload, text_payload(wa_id="5511900000099", text="fine"))
     with caplog.at_level(logging.INFO):
-        response = post_signed(client, payload)
-    assert response.status_code == 200 and response.json["processed"] is False
+        response, result = routed(client, payload)
+    assert response.status_code == 200 and result.failed
     error = db.session.scalar(select(WebhookEvent.error))
     assert error.startswith(f"entry[0].changes[0].value.messages[0] (wamid {wamid}): "
                             "IntegrityError" if with_another_message else "IntegrityError")

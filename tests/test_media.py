@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from tests.chat_helpers import make_chat
 from tests.live_server import serving
-from tests.webhook_helpers import FakeGraph, message_payload, post_signed
+from tests.webhook_helpers import FakeGraph, drain_deliveries, message_payload, routed
 from webapp import jobs
 from webapp.db import utcnow
 from webapp.domain.codes import Direction, MediaState
@@ -65,12 +65,12 @@ def media_message(chat, kind="image", media_id="8078039142652622", mime="image/j
 
 def test_an_inbound_photo_and_a_document_keep_their_media_ids(client, make_user):
     make_user(online=True)
-    post_signed(client, message_payload({"type": "image", "image": {
+    routed(client, message_payload({"type": "image", "image": {
         "id": "8078039142652622", "mime_type": "image/jpeg", "sha256": "x", "caption": "Meu carro"}}))
-    post_signed(client, message_payload({"type": "document", "document": {
+    routed(client, message_payload({"type": "document", "document": {
         "id": "8871920894643135", "mime_type": "application/pdf",
         "filename": "orcamento.pdf"}}))
-    post_signed(client, message_payload({"type": "text", "text": {"body": "Oi"}}))
+    routed(client, message_payload({"type": "text", "text": {"body": "Oi"}}))
     rows = db.session.scalars(select(MessageMedia).order_by(MessageMedia.id)).all()
     assert [(r.media_id, r.kind, r.mime_type, r.file_name, r.state) for r in rows] == [
         ("8078039142652622", "image", "image/jpeg", "", MediaState.PENDING),
@@ -224,6 +224,7 @@ def test_simulate_inbound_sends_a_photo_the_sandbox_resolves_to_the_local_file(
                                      "Lucia", "--text", "Meu carro", "--image", str(photo),
                                      "--url", url])
     assert result.exit_code == 0, result.output
+    drain_deliveries()  # the consumer routes what the webhook stored
     row = db.session.scalar(select(MessageMedia))
     assert row.media_id.startswith("sandbox-") and row.mime_type == "image/png"
     assert fetch_pending_media(utcnow()).stored == 1

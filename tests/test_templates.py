@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.chat_helpers import make_chat
-from tests.webhook_helpers import FakeGraph, post_signed, text_payload
+from tests.webhook_helpers import FakeGraph, routed, text_payload
 from webapp.db import utcnow
 from webapp.domain.codes import ChatStatus, MessageKind, MessageStatus, TemplateSource
 from webapp.domain.templates import parameter_count
@@ -155,8 +155,8 @@ def test_an_expired_chat_is_revived_with_a_template_recorded_as_facts(
     assert "Template retomada" in client.get(f"/chats/{chat.id}").get_data(as_text=True)
 
     # The lead answers: a new chat (a new window) with the same owner, by the usual rules.
-    assert post_signed(client, text_payload(wa_id="5511912345678", name="Carla Mendes",
-                                            text="Quero sim!")).status_code == 200
+    assert routed(client, text_payload(wa_id="5511912345678", name="Carla Mendes",
+                                       text="Quero sim!"))[0].status_code == 200
     fresh = db.session.scalar(select(Chat).where(Chat.status == ChatStatus.OPEN))
     assert fresh.id != chat.id and fresh.assignee_id == pre_seller.id
     assert fresh.window_expires_at > utcnow() + timedelta(hours=23)

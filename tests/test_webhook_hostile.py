@@ -12,7 +12,7 @@ from tests.webhook_helpers import (
     URL,
     batch,
     message_payload,
-    post_signed,
+    routed,
     signed_headers,
     status_payload,
     text_payload,
@@ -22,7 +22,7 @@ from webapp.domain.codes import Direction
 from webapp.extensions import db
 from webapp.message_text import line, preview_line
 from webapp.models import Chat, Lead, Message, WebhookEvent
-from webapp.services import inbound
+from webapp.services import inbound_messages
 from webapp.whatsapp.simulate import fresh_wamid
 
 GOOD_WA_ID = "5511955550001"
@@ -85,8 +85,8 @@ def test_nul_in_text_name_and_caption_is_kept_as_a_replacement_character(client,
     photo = message_payload({"type": "image", "image": {"id": "1", "caption": f"my{NUL}car"}},
                             wa_id=ODD_WA_ID, name=f"Lu{NUL}cia")
     for payload in (text, photo):
-        response = post_signed(client, payload)
-        assert response.status_code == 200 and response.json["processed"] is True
+        response, result = routed(client, payload)
+        assert response.status_code == 200 and result.failed == ()
     assert stored_bodies(ODD_WA_ID) == [f"Hi{REPLACED}there", f"[Photo] my{REPLACED}car"]
     assert db.session.scalar(select(Lead.name)) == f"Lu{REPLACED}cia"
     chat = db.session.scalar(select(Chat))
@@ -96,10 +96,10 @@ def test_nul_in_text_name_and_caption_is_kept_as_a_replacement_character(client,
 @pytest.mark.parametrize("field", ["id", "from"])
 def test_nul_in_an_identifier_refuses_that_message_alone(client, online, field):
     odd = odd_payload(**{field: f"{fresh_wamid() if field == 'id' else ODD_WA_ID}{NUL}"})
-    response = post_signed(client, batch(odd, good_payload()))
-    assert response.status_code == 200 and response.json["processed"] is True
-    assert response.json["messages"] == 1
-    [refusal] = response.json["refused"]
+    response, result = routed(client, batch(odd, good_payload()))
+    assert response.status_code == 200 and result.failed == ()
+    assert result.messages == 1
+    [refusal] = list(result.refused)
     assert refusal.startswith("entry[0].changes[0].value.messages[0]: ")
     assert f"'{field}' holds a NUL" in refusal
     assert_good_lead_routed(online.id)
@@ -111,11 +111,11 @@ def test_nul_in_a_status_id_refuses_that_status_alone(client, online, pre_seller
     reply = add_message(make_chat(pre_seller, awaiting_reply=False), "Our offer",
                         direction=Direction.OUTBOUND, sender=pre_seller)
     odd = status_payload(f"{reply.wamid}{NUL}", "read")
-    response = post_signed(client, batch(odd, status_payload(reply.wamid, "delivered"),
+    response, result = routed(client, batch(odd, status_payload(reply.wamid, "delivered"),
                                          good_payload()))
     assert response.status_code == 200
-    assert (response.json["messages"], response.json["statuses"]) == (1, 1)
-    assert response.json["refused"] == [
+    assert (result.messages, result.statuses) == (1, 1)
+    assert list(result.refused) == [
         "entry[0].changes[0].value.statuses[0]: 'id' holds a NUL or an unpaired surrogate."]
     db.session.refresh(reply)
     assert reply.status == "delivered"
@@ -125,7 +125,7 @@ def test_nul_in_a_status_id_refuses_that_status_alone(client, online, pre_seller
 def test_an_unpaired_surrogate_in_text_is_replaced_too(client, online):
     body = json.dumps(text_payload(wa_id=ODD_WA_ID, text="half \ud83d an emoji")).encode()
     assert b"\\ud83d" in body  # JSON carries it escaped, alone
-    assert post_signed(client, body).json["processed"] is True
+    assert routed(client, body)[1].failed == ()
     assert stored_bodies(ODD_WA_ID) == [f"half {REPLACED} an emoji"]
 
 
@@ -146,9 +146,9 @@ READABLE_ANYWAY = [
                               "5000-digit-number", "quantity-object"])
 def test_odd_optional_fields_still_give_a_readable_message(client, online, odd, text):
     body = as_json(batch(odd_payload(**odd), good_payload()))
-    response = post_signed(client, body)
-    assert response.status_code == 200 and response.json["processed"] is True
-    assert response.json["messages"] == 2 and "refused" not in response.json
+    response, result = routed(client, body)
+    assert response.status_code == 200 and result.failed == ()
+    assert result.messages == 2 and result.refused == ()
     assert stored_bodies(ODD_WA_ID) == [text]
     assert_good_lead_routed(online.id)
 
@@ -169,9 +169,9 @@ REFUSED_ALONE = [
 def test_a_message_of_the_wrong_shape_or_time_is_refused_alone(client, runner, online, odd,
                                                               reason):
     body = as_json(batch(odd_payload(**odd), good_payload()))
-    response = post_signed(client, body)
-    assert response.status_code == 200 and response.json["processed"] is True
-    [refusal] = response.json["refused"]
+    response, result = routed(client, body)
+    assert response.status_code == 200 and result.failed == ()
+    [refusal] = list(result.refused)
     assert refusal.startswith("entry[0].changes[0].value.messages[0]") and reason in refusal
     assert stored_bodies(ODD_WA_ID) == [] and db.session.scalar(
         select(func.count(Lead.id)).where(Lead.wa_id == ODD_WA_ID)) == 0
@@ -183,8 +183,8 @@ def test_a_message_of_the_wrong_shape_or_time_is_refused_alone(client, runner, o
 
 def test_a_future_time_within_the_clock_skew_is_believed(client, online):
     soon = datetime.now(UTC) + timedelta(minutes=4)
-    response = post_signed(client, text_payload(wa_id=ODD_WA_ID, text="early", at=soon))
-    assert response.json["messages"] == 1 and "refused" not in response.json
+    response, result = routed(client, text_payload(wa_id=ODD_WA_ID, text="early", at=soon))
+    assert result.messages == 1 and result.refused == ()
     chat = db.session.scalar(select(Chat))
     assert chat.window_expires_at < soon + timedelta(hours=24, minutes=1)
 
@@ -207,22 +207,22 @@ def test_a_raw_body_with_nul_bytes_is_stored_and_refused_as_not_json(client):
 
 def test_a_message_whose_processing_fails_is_undone_alone_and_retried(client, runner, online,
                                                                      monkeypatch):
-    real = inbound.route_inbound
+    real = inbound_messages.route_and_store
 
-    def failing_for_the_odd_lead(**kwargs):
-        if kwargs["wa_id"] == ODD_WA_ID:
+    def failing_for_the_odd_lead(messages, now):
+        if any(message.wa_id == ODD_WA_ID for message in messages):
             raise RuntimeError("routing broke")
-        return real(**kwargs)
+        return real(messages, now)
 
-    monkeypatch.setattr(inbound, "route_inbound", failing_for_the_odd_lead)
+    monkeypatch.setattr(inbound_messages, "route_and_store", failing_for_the_odd_lead)
     odd = odd_payload()
     wamid = odd["entry"][0]["changes"][0]["value"]["messages"][0]["id"]
-    response = post_signed(client, batch(odd, good_payload()))
+    response, result = routed(client, batch(odd, good_payload()))
     assert response.status_code == 200
-    assert (response.json["processed"], response.json["messages"]) == (False, 1)
+    assert (bool(result.failed), result.messages) == (True, 1)
     assert_good_lead_routed(online.id)
     event = the_event()
-    assert event.processed_at is None
+    assert event.processed_at is None and event.failure == "items_failed"
     assert event.error == (f"entry[0].changes[0].value.messages[0] (wamid {wamid}): "
                            "RuntimeError: routing broke")
 

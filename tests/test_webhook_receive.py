@@ -11,8 +11,10 @@ from tests.webhook_helpers import (
     PAYLOADS,
     URL,
     batch,
+    drain_deliveries,
     message_payload,
     post_signed,
+    routed,
     signed_headers,
     status_payload,
     text_payload,
@@ -22,7 +24,7 @@ from webapp.domain.codes import Direction
 from webapp.extensions import db
 from webapp.message_text import line
 from webapp.models import Chat, Lead, Message, WebhookEvent
-from webapp.services import inbound
+from webapp.services import inbound, inbound_messages
 
 
 def count(model) -> int:
@@ -71,15 +73,20 @@ def test_a_wrong_shape_is_400_with_a_reason_and_kept(client):
     response = post_signed(client, {"object": "whatsapp_business_account", "entry": {}})
     assert response.status_code == 400
     assert response.json["error"] == "'entry' must be a list."
-    assert db.session.scalar(select(WebhookEvent.error)) == "'entry' must be a list."
+    event = db.session.scalar(select(WebhookEvent))
+    assert (event.error, event.failure) == ("'entry' must be a list.", "bad_payload")
+    assert event.dead_at is not None and drain_deliveries() == {}  # never retried by itself
 
 
 def test_a_message_is_stored_raw_then_routed(client):
     response = post_signed(client, text_payload(wa_id="5511911110000", name="Ana", text="Oi"))
     assert response.status_code == 200
-    assert response.json | {"event": 0} == {
-        "received": True, "processed": True, "event": 0, "messages": 1, "duplicates": 0,
-        "statuses": 0, "ignored": []}
+    assert response.json | {"event": 0} == {"received": True, "queued": True, "event": 0}
+    event = db.session.scalar(select(WebhookEvent))
+    assert event.processed_at is None and count(Message) == 0  # the request only stores it
+    results = drain_deliveries()
+    assert results == {event.id: inbound.ProcessingResult(
+        messages=1, duplicates=0, statuses=0, ignored=())}
     event = db.session.scalar(select(WebhookEvent))
     assert json.loads(event.body)["entry"] and event.processed_at and event.attempts == 1
     message = db.session.scalar(select(Message))
@@ -90,7 +97,7 @@ def test_a_message_is_stored_raw_then_routed(client):
 
 
 def test_a_lead_with_a_hidden_number_is_known_by_user_id(client):
-    post_signed(client, text_payload(wa_id=None, user_id="BR.42", name="Bia"))
+    routed(client, text_payload(wa_id=None, user_id="BR.42", name="Bia"))
     lead = db.session.scalar(select(Lead))
     assert (lead.wa_id, lead.user_id, lead.name) == (None, "BR.42", "Bia")
 
@@ -101,30 +108,36 @@ def test_a_batched_delivery(client):
     value = second["entry"][0]["changes"][0]["value"]
     value["messages"].append({**value["messages"][0], "id": "wamid.batch-3", "text": {
         "body": "three"}})
-    response = post_signed(client, batch(first, second, status_payload("wamid.none", "read")))
-    assert response.json["messages"] == 3 and response.json["statuses"] == 0
+    _, result = routed(client, batch(first, second, status_payload("wamid.none", "read")))
+    assert result.messages == 3 and result.statuses == 0
     assert count(Lead) == 2 and count(Chat) == 2 and count(Message) == 3
 
 
 def test_the_same_wamid_five_times_is_stored_once(client):
     payload = text_payload(wa_id="5511900000021")
-    answers = [post_signed(client, payload).json for _ in range(5)]
-    assert [a["messages"] for a in answers] == [1, 0, 0, 0, 0]
-    assert [a["duplicates"] for a in answers] == [0, 1, 1, 1, 1]
-    assert count(Message) == 1 and count(WebhookEvent) == 5
+    answers = [routed(client, payload)[1] for _ in range(5)]
+    assert [a.messages for a in answers] == [1, 0, 0, 0, 0]
+    assert [a.duplicates for a in answers] == [0, 1, 1, 1, 1]
+    events = [post_signed(client, payload).json["event"] for _ in range(3)]
+    in_one_batch = drain_deliveries()  # duplicates inside one batch, too
+    assert [(in_one_batch[e].messages, in_one_batch[e].duplicates) for e in events] == [
+        (0, 1)] * 3
+    count_all = count(WebhookEvent)
+    assert count_all == 8
+    assert count(Message) == 1
 
 
 def test_messages_are_ordered_by_their_own_timestamp(client):
     base = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
     early = text_payload(wa_id="5511900000031", text="first", at=base)
     late = text_payload(wa_id="5511900000031", text="second", at=base + timedelta(minutes=3))
-    post_signed(client, batch(late, early))  # one delivery, out of order
+    routed(client, batch(late, early))  # one delivery, out of order
     later_still = text_payload(wa_id="5511900000031", text="third",
                                at=base + timedelta(minutes=9))
     in_between = text_payload(wa_id="5511900000031", text="late arrival",
                               at=base + timedelta(minutes=5))
-    post_signed(client, later_still)
-    post_signed(client, in_between)  # a separate, late delivery of an older message
+    routed(client, later_still)
+    routed(client, in_between)  # a separate, late delivery of an older message
     by_id = db.session.scalars(select(Message.body).order_by(Message.id)).all()
     assert by_id[:2] == ["first", "second"]
     by_time = db.session.scalars(select(Message.body).order_by(Message.sent_at)).all()
@@ -137,7 +150,7 @@ def test_every_type_is_stored_with_a_placeholder(client):
     for message in ({"type": "image", "image": {"id": "1", "caption": "Car"}},
                     {"type": "reaction", "reaction": {"message_id": "w", "emoji": "👍"}},
                     {"type": "location", "location": {"latitude": 1, "longitude": 2}}):
-        assert post_signed(client, message_payload(message)).status_code == 200
+        assert routed(client, message_payload(message))[0].status_code == 200
     stored = db.session.execute(select(Message.type, Message.details, Message.body)
                                 .order_by(Message.id)).all()
     with in_english():  # placeholders are stored as facts, worded for each reader
@@ -163,7 +176,7 @@ def status_of(message) -> tuple[str, str | None]:
 def test_statuses_move_forward_only(client, reply):
     for state, expected in (("delivered", "delivered"), ("sent", "delivered"),
                             ("read", "read"), ("delivered", "read"), ("failed", "read")):
-        post_signed(client, status_payload(reply.wamid, state))
+        routed(client, status_payload(reply.wamid, state))
         assert status_of(reply)[0] == expected
 
 
@@ -171,8 +184,8 @@ def test_a_131047_failure_marks_the_reply_failed_with_a_readable_reason(client, 
     body = (PAYLOADS / "status_failed_window_closed.json").read_bytes()
     reply.wamid = json.loads(body)["entry"][0]["changes"][0]["value"]["statuses"][0]["id"]
     db.session.commit()
-    response = post_signed(client, body)
-    assert response.json["statuses"] == 1
+    _, result = routed(client, body)
+    assert result.statuses == 1
     assert status_of(reply) == ("failed", "The lead's 24-hour window closed before this reply "
                                           "was delivered.")
     chat = db.session.get(Chat, reply.chat_id)
@@ -181,7 +194,7 @@ def test_a_131047_failure_marks_the_reply_failed_with_a_readable_reason(client, 
 
 
 def test_other_failures_keep_whatsapps_words(client, reply):
-    post_signed(client, status_payload(reply.wamid, "failed", errors=[
+    routed(client, status_payload(reply.wamid, "failed", errors=[
         {"code": 131053, "title": "Media upload error",
          "error_data": {"details": "Unsupported Video mime type text/html."}}]))
     assert status_of(reply) == ("failed", "WhatsApp could not deliver this message: Media "
@@ -191,16 +204,19 @@ def test_other_failures_keep_whatsapps_words(client, reply):
 
 def test_a_processing_error_is_kept_and_reprocess_events_retries_it(client, runner,
                                                                     monkeypatch):
-    def broken(**kwargs):
+    def broken(messages, now):
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr(inbound, "route_inbound", broken)
-    response = post_signed(client, text_payload(wa_id="5511900000041", text="Are you there?"))
+    monkeypatch.setattr(inbound_messages, "route_and_store", broken)
+    response, result = routed(client, text_payload(wa_id="5511900000041",
+                                                   text="Are you there?"))
     assert response.status_code == 200
-    assert response.json["processed"] is False
+    assert result.failed == ("RuntimeError: database hiccup",)
     event = db.session.scalar(select(WebhookEvent))
-    assert event.error == "RuntimeError: database hiccup"
+    assert (event.error, event.failure) == ("RuntimeError: database hiccup",
+                                            "processing_failed")
     assert (event.attempts, event.processed_at, count(Message)) == (1, None, 0)
+    assert event.next_attempt_at is not None and event.dead_at is None  # retried later
 
     monkeypatch.undo()
     result = runner.invoke(args=["reprocess-events"])

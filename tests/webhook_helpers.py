@@ -8,6 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs
 
+from webapp.extensions import db
+from webapp.webhooks import handling
 from webapp.whatsapp.signature import SIGNATURE_HEADER, sign
 from webapp.whatsapp.simulate import fresh_wamid, text_delivery
 
@@ -151,3 +153,22 @@ class FakeGraph:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(5)
+
+
+def drain_deliveries(batch_size: int = 500, now=None) -> dict:
+    """Run the delivery consumer's body here, batch after batch, until no delivery is due;
+    each routed delivery's result (inbound.ProcessingResult, None when unreadable) by event
+    id. Runs in the test's own session: what the test set up is committed first.
+    """
+    db.session.commit()
+    processed = handling.drain(batch_size, now=now)
+    return {item.attempt.id: item.result for item in processed}
+
+
+def routed(client, payload):
+    """POST a signed delivery, then drain the consumer: (the response, what the delivery
+    did: inbound.ProcessingResult, or None when it was not queued)."""
+    response = post_signed(client, payload)
+    results = drain_deliveries()
+    event_id = (response.json or {}).get("event")
+    return response, results.get(event_id)

@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import (
         decision_text,
+        delivery_wakeup,
         formatting,
         i18n,
         labels,
@@ -74,6 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_template_helpers(app)
     register_error_handlers(app)
     health.init_app(app)
+    delivery_wakeup.init_app(app)
     register_cli(app)
     init_jobs(app)
     app.add_url_rule("/favicon.ico", "favicon", favicon)

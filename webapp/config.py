@@ -17,14 +17,15 @@ ENV_KEYS = (
     "DATABASE_CONNECT_TIMEOUT", "DATABASE_STATEMENT_TIMEOUT", "DATABASE_POOL_TIMEOUT",
     "TRUSTED_PROXIES", "SESSION_LIFETIME_HOURS", "SIGN_IN_ACCOUNT_LIMIT",
     "SIGN_IN_ADDRESS_LIMIT", "SIGN_IN_WINDOW_MINUTES",
-    "DEFAULT_LOCALE", "DEFAULT_TIMEZONE",
+    "DEFAULT_LOCALE", "DEFAULT_TIMEZONE", "DELIVERY_POLL_SECONDS", "DELIVERY_BATCH_SIZE",
     "WHATSAPP_BUSINESS_ACCOUNT_ID", "MEDIA_ROOT", "MEDIA_FETCH_INTERVAL_SECONDS",
 )
 BOOL_KEYS = {"SCHEDULER_ENABLED", "SESSION_COOKIE_SECURE"}
 INT_KEYS = {"JOBS_INTERVAL_SECONDS", "DATABASE_CONNECT_TIMEOUT", "DATABASE_STATEMENT_TIMEOUT",
             "DATABASE_POOL_TIMEOUT", "TRUSTED_PROXIES", "SESSION_LIFETIME_HOURS",
             "SIGN_IN_ACCOUNT_LIMIT", "SIGN_IN_ADDRESS_LIMIT", "SIGN_IN_WINDOW_MINUTES",
-            "MEDIA_FETCH_INTERVAL_SECONDS"}
+            "MEDIA_FETCH_INTERVAL_SECONDS", "DELIVERY_BATCH_SIZE"}
+FLOAT_KEYS = {"DELIVERY_POLL_SECONDS"}
 # Secrets that must never have a fixed default: generated once into instance/.
 GENERATED_SECRETS = ("SECRET_KEY", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN")
 SECRETS_FILE = "secrets.json"
@@ -47,6 +48,10 @@ def defaults(instance_path: str) -> dict:
         "MEDIA_FETCH_INTERVAL_SECONDS": 5,
         "SCHEDULER_ENABLED": False,
         "JOBS_INTERVAL_SECONDS": 60,
+        # The delivery consumer: seconds between looks when nothing woke it (retries that
+        # fell due; on SQLite, deliveries stored by another process), deliveries per batch.
+        "DELIVERY_POLL_SECONDS": 0.5,
+        "DELIVERY_BATCH_SIZE": 500,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": None,  # None: decided by secure_cookies()
@@ -78,6 +83,8 @@ def _parse(key: str, value: str):
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if key in INT_KEYS:
         return int(value)
+    if key in FLOAT_KEYS:
+        return float(value)
     return value
 
 

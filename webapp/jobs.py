@@ -3,6 +3,9 @@
 Exactly one runner: `flask --app wsgi run-jobs` in production (its own process), or the dev
 server itself under `make run` (SCHEDULER_ENABLED, started once even under the reloader).
 Should a second runner start anyway, the database lease (services.job_runs) makes it skip.
+`sweep` runs every job once beside them: it waits for a run in progress (each run holds
+its job's row), then runs. The delivery consumer (delivery_consumer) runs wherever the jobs
+run; several consumers may run at once.
 """
 import atexit
 import logging
@@ -22,6 +25,7 @@ from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
 from .db import allow_statements_for, utcnow
+from .delivery_consumer import DeliveryConsumer
 from .extensions import db
 from .logsafe import describe_error, safe_exc_info
 from .services import job_runs, reassignment, sweeps, templates, waiting_line
@@ -128,9 +132,23 @@ def run_job(name: str, now: datetime, runner: str, *, ttl: timedelta,
         return RunOutcome(name, SKIPPED, f"skipped: another runner ({holder}) holds the "
                                          f"lease until {until:%Y-%m-%d %H:%M:%S} UTC")
     db.session.commit()  # other runners must see the lease before the work starts
-    keep_for = ttl if keep_lease else None
+    return _run(name, now, runner, ttl, ttl if keep_lease else None)
+
+
+def run_now(name: str, now: datetime, *, ttl: timedelta) -> RunOutcome:
+    """One run now, whoever holds the lease (`sweep`): waits for a run in progress, then
+    runs; the lease stays with its holder, so a scheduler keeps its turn."""
+    job_runs.ensure_row(name)
+    db.session.commit()
+    return _run(name, now, None, ttl, None)
+
+
+def _run(name: str, now: datetime, runner: str | None, ttl: timedelta,
+         keep_for: timedelta | None) -> RunOutcome:
+    """The run itself, holding the job's row (one run at a time); commits."""
     try:
         allow_statements_for(db.session, ttl)  # a run may outlast a web request, not its lease
+        job_runs.hold_run(name)
         result = JOBS[name](now)
         job_runs.record_success(name, runner, now, result, keep_for)
         db.session.commit()
@@ -167,8 +185,12 @@ def _executors() -> dict:
     return {"default": ThreadPoolExecutor(max_workers=1)}
 
 
-def stop_runner(app: Flask, scheduler: BaseScheduler, runner: str) -> None:
-    """Stop the scheduler (letting a running job finish) and hand its leases back."""
+def stop_runner(app: Flask, scheduler: BaseScheduler, runner: str,
+                consumer: DeliveryConsumer | None = None) -> None:
+    """Stop the delivery consumer and the scheduler (letting a running batch and job
+    finish) and hand the scheduler's leases back."""
+    if consumer is not None:
+        consumer.stop()
     if scheduler.running:
         scheduler.shutdown(wait=True)
     try:
@@ -206,9 +228,12 @@ def init_jobs(app: Flask) -> None:
     scheduler = schedule_jobs(app, BackgroundScheduler(
         timezone=UTC, executors=_executors(), daemon=True), runner)
     scheduler.start()
+    consumer = DeliveryConsumer(app).start()
     app.extensions["relay_scheduler"] = scheduler
-    atexit.register(stop_runner, app, scheduler, runner)
-    log.info("background jobs started in this process as %s", runner)
+    app.extensions["relay_delivery_consumer"] = consumer
+    atexit.register(stop_runner, app, scheduler, runner, consumer)
+    log.info("background jobs and the delivery consumer started in this process as %s",
+             runner)
 
 
 def job_statuses(now: datetime, session: Session) -> dict:
@@ -231,22 +256,23 @@ def run_jobs_command():
         timezone=UTC, executors=_executors()), runner)
     # A service manager stops us with SIGTERM: finish the current run, release the leases.
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown())
+    consumer = DeliveryConsumer(app).start()
     click.echo(f"Running {', '.join(JOBS)} every {app.config['JOBS_INTERVAL_SECONDS']} s "
-               f"as {runner}. Stop with Ctrl-C.")
+               f"and the delivery consumer as {runner}. Stop with Ctrl-C.")
     try:
         scheduler.start()
     except KeyboardInterrupt:
         pass
     finally:
-        stop_runner(app, scheduler, runner)
+        stop_runner(app, scheduler, runner, consumer)
 
 
 @click.command("sweep")
 def sweep_command():
-    """Run every background job once, now, and print what each changed."""
-    runner, now = runner_id(), utcnow()
-    outcomes = [run_job(name, now, runner, ttl=lease_ttl(current_app), keep_lease=False)
-                for name in JOBS]
+    """Run every background job once, now, and print what each changed; a job that another
+    runner is running now is waited for, then run."""
+    now = utcnow()
+    outcomes = [run_now(name, now, ttl=lease_ttl(current_app)) for name in JOBS]
     for outcome in outcomes:
         click.echo(f"{outcome.name}: {outcome.message}")
     if any(outcome.status == FAILED for outcome in outcomes):

@@ -28,7 +28,8 @@ MENU = (
                       (_l("Groups"), "settings.groups"),
                       (_l("Users"), "settings.users"),
                       (_l("Quick replies"), "settings.quick_replies"),
-                      (_l("API tokens"), "settings.api_tokens_page")), {MANAGER}),
+                      (_l("API tokens"), "settings.api_tokens_page"),
+                      (_l("Failed deliveries"), "settings.deliveries_page")), {MANAGER}),
 )
 
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from .domain.codes import ChatAction, Presence, Refusal
+from .domain.codes import ChatAction, DeliveryFailure, Presence, Refusal
 from .domain.permissions import ChatFacts
 from .domain.settings_rules import LIMITS, OPTIONAL_LIMITS, bounds
 from .domain.templates import BOUNDS as TEMPLATE_BOUNDS
@@ -103,3 +103,19 @@ def template_problem_text(problem: str) -> str:
     """A template rule's sentence (domain.templates) in the reader's language, its bound
     filled in."""
     return _(problem, max=TEMPLATE_BOUNDS.get(problem, 0))
+
+
+# Why a webhook delivery failed (its stored code), for the dead-deliveries page.
+_DELIVERY_FAILURES: dict[str, object] = {
+    DeliveryFailure.BAD_PAYLOAD: _l("Not a WhatsApp delivery Relay can read; retrying will "
+                                    "not change that."),
+    DeliveryFailure.ITEMS_FAILED: _l("Some of its messages or statuses could not be "
+                                     "processed; the others were."),
+    DeliveryFailure.PROCESSING_FAILED: _l("It could not be processed."),
+}
+
+
+def delivery_failure_text(code: str | None) -> str:
+    """Why a delivery failed, in the reader's language (its code as stored, if unknown)."""
+    known = _DELIVERY_FAILURES.get(code) if code else None
+    return str(known) if known is not None else (code or "")

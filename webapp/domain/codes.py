@@ -104,3 +104,11 @@ class MediaState(StrEnum):
     PENDING = "pending"
     STORED = "stored"
     UNAVAILABLE = "unavailable"
+
+
+class DeliveryFailure(StrEnum):
+    """Why a stored webhook delivery is waiting to be retried or dead; pages word it."""
+
+    BAD_PAYLOAD = "bad_payload"  # not a Cloud API delivery: retrying cannot help
+    ITEMS_FAILED = "items_failed"  # some of its messages or statuses failed alone
+    PROCESSING_FAILED = "processing_failed"  # the whole delivery failed

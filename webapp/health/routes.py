@@ -1,4 +1,5 @@
-"""GET /healthz: is the database answering, and when did each background job last succeed."""
+"""GET /healthz: is the database answering, when did each background job last succeed, and
+how far behind the delivery consumer is."""
 import logging
 
 from flask import Flask, current_app, jsonify
@@ -10,6 +11,7 @@ from sqlalchemy.pool import NullPool
 from ..db import engine_options, utcnow
 from ..jobs import job_statuses
 from ..logsafe import describe_error
+from ..services import deliveries
 from . import bp
 
 log = logging.getLogger(__name__)
@@ -33,7 +35,8 @@ def init_app(app: Flask) -> None:
 
 @bp.get("/healthz")
 def healthz():
-    """200 while the database answers (with each job's state); 503 with a reason otherwise,
+    """200 while the database answers (with each job's state, and the deliveries' backlog:
+    how many wait, the oldest's age in seconds, how many are dead); 503 with a reason otherwise,
     within about PROBE_TIMEOUT seconds.
 
     Job states are reported, not judged: a stalled jobs process does not take the web
@@ -41,13 +44,15 @@ def healthz():
     """
     try:
         with Session(current_app.extensions[PROBE_ENGINE]) as session:
-            jobs = job_statuses(utcnow(), session)
+            now = utcnow()
+            jobs = job_statuses(now, session)
+            queue = deliveries.queue_health(now, session)
     except SQLAlchemyError as error:
         log.error("health check: the database does not answer: %s", describe_error(error))
         response = jsonify(status="unavailable", database="unreachable",
                            reason="The database does not answer.")
         response.status_code = 503
     else:
-        response = jsonify(status="ok", database="ok", jobs=jobs)
+        response = jsonify(status="ok", database="ok", jobs=jobs, deliveries=queue)
     response.headers["Cache-Control"] = "no-store"
     return response

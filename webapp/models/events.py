@@ -14,7 +14,8 @@ class WebhookEvent(Model):
     """A webhook delivery stored raw before processing, so nothing is lost."""
 
     __tablename__ = "webhook_events"
-    __table_args__ = (Index("ix_webhook_events_pending", "processed_at", "id"),)
+    __table_args__ = (Index("ix_webhook_events_pending", "processed_at", "id"),
+                      Index("ix_webhook_events_dead", "dead_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     body: Mapped[bytes] = mapped_column(LargeBinary)
@@ -25,6 +26,12 @@ class WebhookEvent(Model):
     # The messages and statuses refused alone (wrong shape, impossible time), one a line.
     refused: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0)
+    # Queue state: a delivery waits until processed; one that failed waits until
+    # next_attempt_at (None: at once), then after its last retry is dead with the reason's
+    # code (domain.codes.DeliveryFailure) beside `error`.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    failure: Mapped[str | None] = mapped_column(String(30))
+    dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ApiToken(Model):

@@ -87,10 +87,19 @@ def load_people(now: datetime, rules: Rules, where: ColumnElement[bool],
 def new_lead_people(now: datetime, rules: Rules, owner_id: int | None = None) -> list[PreSeller]:
     """Everyone a new chat may go to, in one query: the active pre-sellers who are online or
     alternate recipients, and the lead's owner whatever their state."""
+    return people_for_new_chats(now, rules, () if owner_id is None else (owner_id,))
+
+
+def people_for_new_chats(now: datetime, rules: Rules,
+                         owner_ids: Iterable[int]) -> list[PreSeller]:
+    """Everyone the new chats of several leads may go to, in one query: the active
+    pre-sellers who are online or alternate recipients, and the leads' owners whatever
+    their state (the domain's pools never pick an owner for another lead's chat)."""
     wanted = and_(active_pre_seller(),
                   or_(online_now(now), User.id.in_(sorted(rules.alternate_ids))))
-    if owner_id is not None:
-        wanted = or_(User.id == owner_id, wanted)
+    owners = sorted(set(owner_ids))
+    if owners:
+        wanted = or_(User.id.in_(owners), wanted)
     return load_people(now, rules, wanted)
 
 

@@ -25,7 +25,7 @@ ERROR_LENGTH = 300
 RESULT_LENGTH = 2000
 
 
-def _ensure_row(name: str) -> None:
+def ensure_row(name: str) -> None:
     """Create the job's row once; concurrent runners racing here are both fine."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
@@ -35,7 +35,7 @@ def _ensure_row(name: str) -> None:
 def acquire_lease(name: str, runner: str, now: datetime, ttl: timedelta) -> bool:
     """Take or renew the job's lease for ttl (by the database's clock); False when another
     runner holds it. `now` is the runner's own time of the run, recorded as its start."""
-    _ensure_row(name)
+    ensure_row(name)
     free = or_(JobRun.locked_until.is_(None), JobRun.locked_until <= database_clock(db.session))
     # An UPDATE's result is a CursorResult (it has a rowcount); execute() is typed for any.
     result = cast(CursorResult[Any], db.session.execute(
@@ -47,6 +47,14 @@ def acquire_lease(name: str, runner: str, now: datetime, ttl: timedelta) -> bool
     return result.rowcount == 1
 
 
+def hold_run(name: str) -> None:
+    """Lock the job's row until this transaction ends: one run of a job at a time, whoever
+    runs it. A `sweep` run beside a scheduler waits here for the run in progress; the
+    scheduler's next run waits for the sweep. SQLite: the transaction's write lock does it.
+    """
+    db.session.execute(select(JobRun.name).where(JobRun.name == name).with_for_update())
+
+
 def lease_holder(name: str) -> tuple[str | None, datetime | None]:
     """Who holds the job's lease, and until when."""
     row = db.session.execute(select(JobRun.locked_by, JobRun.locked_until)
@@ -54,30 +62,40 @@ def lease_holder(name: str) -> tuple[str | None, datetime | None]:
     return (row.locked_by, row.locked_until) if row else (None, None)
 
 
-def _lease_values(runner: str, keep_for: timedelta | None) -> dict:
-    """Keep the lease for keep_for more (a scheduler between runs) or hand it back (a
-    one-off run)."""
+def _lease_values(runner: str | None, keep_for: timedelta | None) -> dict:
+    """Keep the lease for keep_for more (a scheduler between runs), hand it back (a one-off
+    run that held it), or leave it alone (runner None: a run beside the lease's holder)."""
+    if runner is None:
+        return {}
     if keep_for is None:
         return {"locked_by": None, "locked_until": None}
     return {"locked_by": runner, "locked_until": database_clock(db.session, keep_for)}
 
 
-def record_success(name: str, runner: str, now: datetime, result: str,
+def _of(name: str, runner: str | None):
+    """SQL: the job's row, held by this runner (any holder for runner None)."""
+    if runner is None:
+        return JobRun.name == name
+    return (JobRun.name == name) & (JobRun.locked_by == runner)
+
+
+def record_success(name: str, runner: str | None, now: datetime, result: str,
                    keep_for: timedelta | None) -> None:
-    """Note a successful run (in the run's own transaction, so it commits with the work)."""
+    """Note a successful run (in the run's own transaction, so it commits with the work);
+    runner None for a run that did not take the lease."""
     db.session.execute(
-        update(JobRun).where(JobRun.name == name, JobRun.locked_by == runner)
+        update(JobRun).where(_of(name, runner))
         .values(last_success_at=now, last_result=result[:RESULT_LENGTH],
                 **_lease_values(runner, keep_for))
         .execution_options(synchronize_session=False))
 
 
-def record_failure(name: str, runner: str, now: datetime, error: BaseException,
+def record_failure(name: str, runner: str | None, now: datetime, error: BaseException,
                    keep_for: timedelta | None) -> None:
     """Note a failed run, described without the data a database error quotes; call it
     after rolling the run's work back."""
     db.session.execute(
-        update(JobRun).where(JobRun.name == name, JobRun.locked_by == runner)
+        update(JobRun).where(_of(name, runner))
         .values(last_error_at=now, last_error=describe_error(error)[:ERROR_LENGTH],
                 **_lease_values(runner, keep_for))
         .execution_options(synchronize_session=False))

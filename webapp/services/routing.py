@@ -52,7 +52,7 @@ def route_inbound(*, wa_id: str | None, user_id: str | None, name: str, message_
     lead, chat = _find_lead(wa_id, user_id)
     if lead is not None and chat is not None and _keeps_open_chat(chat, now):
         _rename(lead, name)
-        _record_message(chat, message_at, preview, preview_details)
+        record_message(chat, message_at, preview, preview_details)
         db.session.flush()
         return chat
     # A new chat: read the rules first, then hold the routing lock only for the decision.
@@ -77,7 +77,7 @@ def route_inbound(*, wa_id: str | None, user_id: str | None, name: str, message_
     decision = None
     if chat is None:
         chat, decision = _open_chat(lead, rules, now)
-    _record_message(chat, message_at, preview, preview_details)
+    record_message(chat, message_at, preview, preview_details)
     db.session.flush()
     if decision is not None:
         _record_decision(chat, decision, now)
@@ -196,8 +196,8 @@ def _record_decision(chat: Chat, decision: Decision, now: datetime) -> None:
     db.session.flush()
 
 
-def _record_message(chat: Chat, message_at: datetime, preview: str,
-                    preview_details: dict | None) -> None:
+def record_message(chat: Chat, message_at: datetime, preview: str,
+                   preview_details: dict | None) -> None:
     """The chat after this inbound message; a late, older message never moves times back."""
     chat.last_inbound_at = latest_inbound(chat.last_inbound_at, message_at)
     chat.window_expires_at = window_end(chat.last_inbound_at)

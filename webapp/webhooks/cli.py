@@ -7,7 +7,7 @@ import requests
 from flask import current_app
 
 from ..db import utcnow
-from ..services import inbound
+from ..services import deliveries
 from ..whatsapp.media import SandboxMedia
 from ..whatsapp.signature import SIGNATURE_HEADER, sign
 from ..whatsapp.simulate import image_delivery, text_delivery
@@ -21,23 +21,23 @@ DEFAULT_RELAY_URL = "http://127.0.0.1:5000"
 @click.command("reprocess-events")
 @click.option("--limit", default=500, show_default=True, help="At most this many events.")
 def reprocess_events_command(limit):
-    """Retry stored webhook deliveries that failed or were never processed, oldest first."""
-    event_ids = inbound.unprocessed_event_ids(limit)
+    """Retry now the stored webhook deliveries that failed (dead, or waiting for their next
+    retry), oldest first, in one batch."""
+    event_ids = deliveries.failing_ids(limit)
     if not event_ids:
         click.echo("No webhook events wait for processing.")
         return
+    processed = handling.consume_batch(limit, ids=event_ids)
     failed = 0
-    for event_id in event_ids:
-        outcome = handling.handle(event_id)
-        result = outcome.result
-        if outcome.ok and result is not None:
-            click.echo(f"Event {event_id}: processed ({result.messages} new messages, "
+    for item in sorted(processed, key=lambda item: item.attempt.id):
+        result, attempt = item.result, item.attempt
+        if attempt.failure is None and result is not None:
+            click.echo(f"Event {attempt.id}: processed ({result.messages} new messages, "
                        f"{result.duplicates} duplicates, {result.statuses} status updates).")
         else:
             failed += 1
-            click.echo(f"Event {event_id}: failed again: "
-                       f"{outcome.bad_payload or outcome.failure}")
-    click.echo(f"{len(event_ids) - failed} processed, {failed} still failing.")
+            click.echo(f"Event {attempt.id}: failed again: {attempt.error}")
+    click.echo(f"{len(processed) - failed} processed, {failed} still failing.")
 
 
 @click.command("simulate-inbound")

@@ -1,67 +1,68 @@
-"""One delivery's life: stored and committed, then processed in its own transaction.
+"""A delivery's life in transactions: stored and committed by the webhook, then routed by a
+consumer in a batch, one transaction per batch.
 
-Shared by the webhook view and `reprocess-events`; like a view, this module owns the
-transactions (the services it calls only flush).
+Shared by the webhook view, the delivery consumer and `reprocess-events`; like a view, this
+module owns the transactions (the services it calls only flush).
 """
 import logging
-from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from ..db import utcnow
+from ..db import allow_statements_for, utcnow
 from ..extensions import db
-from ..logsafe import describe_error, safe_exc_info
-from ..models import WebhookEvent
-from ..services import inbound
-from ..whatsapp.payload import PayloadError
+from ..logsafe import safe_exc_info
+from ..services import deliveries, inbound
+from ..whatsapp.payload import PayloadError, parse_delivery
 
 log = logging.getLogger(__name__)
+# A batch may take longer than a web request's statement limit (a big backlog on a slow
+# disk), never this long.
+BATCH_STATEMENT_LIMIT = timedelta(minutes=2)
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """How processing a stored delivery went."""
-
-    event_id: int
-    result: inbound.ProcessingResult | None = None
-    bad_payload: str = ""  # why the body is not a Cloud API delivery (answered 400)
-    failure: str = ""  # why processing failed (kept on the event for reprocess-events)
-
-    @property
-    def ok(self) -> bool:
-        """True when the whole delivery was processed (refused items included)."""
-        return self.result is not None and not self.failure
-
-
-def store(body: bytes) -> int:
-    """Keep the raw body, committed, before anything can go wrong; returns the event id."""
-    event_id = inbound.store_event(body, utcnow())
-    db.session.commit()
-    return event_id
-
-
-def handle(event_id: int, body: bytes | None = None) -> Outcome:
-    """Process a stored delivery and commit; on failure, keep the reason on the event.
-
-    The view passes the body it just stored; reprocessing reads it back. Items that failed
-    alone are committed with the rest and named on the event, which stays to be retried.
-    """
-    if body is None:
-        body = db.session.get_one(WebhookEvent, event_id).body
+def store(body: bytes) -> tuple[int, PayloadError | None]:
+    """Read just enough to refuse a body that is not a Cloud API delivery, keep it raw and
+    commit (waking the consumers); its id, and why it was refused (None when queued)."""
     try:
-        result = inbound.process_event(event_id, body, utcnow())
-        db.session.commit()
+        parse_delivery(body)
+        refusal = None
     except PayloadError as error:
-        outcome = Outcome(event_id, bad_payload=str(error))
-        log.warning("webhook event %s is not a Cloud API delivery: %s", event_id, error)
-    except Exception as error:  # noqa: BLE001 - whatever broke, the event keeps the reason
-        outcome = Outcome(event_id, failure=describe_error(error))
-        log.error("processing webhook event %s failed", event_id,
-                  exc_info=safe_exc_info(error))
-    else:
-        if result.failed:
-            log.warning("webhook event %s: %d item(s) failed and wait for reprocess-events",
-                        event_id, len(result.failed))
-        return Outcome(event_id, result=result, failure="; ".join(result.failed))
-    db.session.rollback()
-    inbound.record_failure(event_id, outcome.bad_payload or outcome.failure, utcnow())
+        refusal = error
+    event_id = deliveries.store(body, utcnow(), refusal=str(refusal) if refusal else None)
     db.session.commit()
-    return outcome
+    return event_id, refusal
+
+
+def consume_batch(limit: int, ids: list[int] | None = None,
+                  now: datetime | None = None) -> list[inbound.Processed]:
+    """Claim up to `limit` due deliveries (or these `ids`), route them in one transaction
+    and commit; what each did. Nothing claimed: an empty list.
+
+    Should anything escape the batch's own isolation (the database went away, the process
+    is stopped), the whole batch is rolled back: nothing is half-applied, and the
+    deliveries are claimed again by the next batch.
+    """
+    now = now or utcnow()
+    try:
+        claimed = deliveries.claim(limit, now, ids)
+        if not claimed:
+            db.session.rollback()
+            return []
+        allow_statements_for(db.session, BATCH_STATEMENT_LIMIT)
+        processed = inbound.process_batch(claimed, now)
+        deliveries.record([item.attempt for item in processed], now)
+        db.session.commit()
+    except BaseException as error:
+        db.session.rollback()
+        log.error("a batch of deliveries was rolled back; it will be taken again",
+                  exc_info=safe_exc_info(error))
+        raise
+    return processed
+
+
+def drain(limit: int, now: datetime | None = None) -> list[inbound.Processed]:
+    """Route batches until no delivery is due (at `now`, by default the clock's); what each
+    delivery did."""
+    done: list[inbound.Processed] = []
+    while batch := consume_batch(limit, now=now):
+        done.extend(batch)
+    return done

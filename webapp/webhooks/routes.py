@@ -1,10 +1,11 @@
-"""GET: Meta's verification handshake. POST: a signed delivery, kept raw, then processed."""
+"""GET: Meta's verification handshake. POST: a signed delivery, checked, kept raw, queued."""
 import hmac
 import logging
 
 from flask import current_app, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..delivery_wakeup import wake_consumers
 from ..extensions import db
 from ..logsafe import describe_error
 from ..whatsapp.signature import SIGNATURE_HEADER, is_valid
@@ -28,10 +29,10 @@ def verify():
 
 @bp.post("/whatsapp")
 def receive():
-    """Check the signature over the raw bytes, store the delivery, then process it.
+    """Check the size and the signature over the raw bytes, refuse a body that is not a
+    Cloud API delivery (400, its reason), store the delivery and answer: nothing else.
 
-    A processing failure still answers 200: the delivery is stored with its error and
-    `reprocess-events` retries it, so Meta need not resend it.
+    A delivery consumer routes it (woken as this commits): Meta hears back at once.
     """
     request.max_content_length = MAX_BODY_BYTES
     body = request.get_data(cache=False)
@@ -40,24 +41,13 @@ def receive():
         log.warning("webhook POST with a missing or wrong signature refused")
         return jsonify(error=f"Missing or invalid {SIGNATURE_HEADER} signature."), 401
     try:
-        event_id = handling.store(body)
+        event_id, refusal = handling.store(body)
     except SQLAlchemyError as error:
         db.session.rollback()
         log.error("could not store a webhook delivery: %s", describe_error(error))
         return jsonify(error="The delivery could not be stored; please retry it."), 503
-    outcome = handling.handle(event_id, body)
-    if outcome.bad_payload:
-        return jsonify(error=outcome.bad_payload, event=outcome.event_id), 400
-    if outcome.result is None:
-        return jsonify(received=True, event=outcome.event_id, processed=False,
-                       error="Processing failed; the delivery is kept and will be retried."), 200
-    result = outcome.result
-    answer = {"received": True, "event": outcome.event_id, "processed": outcome.ok,
-              "messages": result.messages, "duplicates": result.duplicates,
-              "statuses": result.statuses, "ignored": list(result.ignored)}
-    if result.refused:
-        answer["refused"] = list(result.refused)
-    if not outcome.ok:
-        answer["error"] = (f"{len(result.failed)} item(s) failed; they are kept and will be "
-                           "retried, the others were processed.")
-    return jsonify(answer), 200
+    if refusal is not None:
+        log.warning("webhook event %s is not a Cloud API delivery: %s", event_id, refusal)
+        return jsonify(error=str(refusal), event=event_id), 400
+    wake_consumers(current_app)
+    return jsonify(received=True, event=event_id, queued=True), 200
