@@ -5,7 +5,7 @@ Every expected figure below is worked out by hand from the rows, in the comments
 """
 from datetime import UTC, datetime, timedelta
 
-from webapp.domain.codes import ChatStatus, RoutingReason
+from webapp.domain.codes import RoutingReason
 from webapp.extensions import db
 from webapp.models import MANAGER, Chat, Lead, RoutingDecision
 

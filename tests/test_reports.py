@@ -96,7 +96,7 @@ def test_the_page_words_the_rows_in_the_viewers_language(client, auth, people):
     text = " ".join(unescape(re.sub(r"<[^>]+>", " ", client.get(
         "/telephony/dashboard", query_string=ARGS).get_data(as_text=True))).split())
     assert "terça-feira 7" in text
-    assert "Novos chats por pré-vendedor" in text
+    assert "Novas conversas por pré-vendedor" in text and "Equipe inteira" in text
 
 
 @pytest.mark.parametrize("args, problem", [

@@ -5,6 +5,7 @@ from flask import Flask, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .db import utcnow
 from .domain import limits
 from .domain.codes import (
     ChatAction,
@@ -17,7 +18,6 @@ from .domain.codes import (
 )
 from .domain.presence import LEAVING_GRACE
 from .models import MANAGER, PRE_SELLER
-from .db import utcnow
 from .services.accounts import user_is_online, user_presence
 from .services.dashboard import NobodyNow, nobody_can_take
 from .wording import open_chats_text, presence_word

@@ -7,12 +7,12 @@ over routing decisions by when they were made: no report reads messages. Percent
 local hour and weekday buckets are the domain's (domain.reports).
 """
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
-from sqlalchemy import Integer, and_, cast, func, select
+from sqlalchemy import ColumnElement, Integer, and_, cast, func, select
 
 from ..domain.codes import ChatStatus, RoutingReason
 from ..domain.reports import (
@@ -77,7 +77,7 @@ class Facts:
             select(User.id, User.name, User.active).where(User.role == PRE_SELLER))}
 
     @cached_property
-    def openings(self) -> list[tuple[int | None, str | None, int]]:
+    def openings(self) -> Sequence[tuple[int | None, str | None, int]]:
         """(who got it, why, how many) of the chats opened in the period."""
         return db.session.execute(
             select(Chat.opened_assignee_id, Chat.opened_reason, func.count())
@@ -85,7 +85,7 @@ class Facts:
             .group_by(Chat.opened_assignee_id, Chat.opened_reason)).tuples().all()
 
     @cached_property
-    def response_times(self) -> list[tuple[int | None, int, int]]:
+    def response_times(self) -> Sequence[tuple[int | None, int | None, int]]:
         """(who answered first, seconds, how many) of the answered chats opened in it."""
         return db.session.execute(
             select(Chat.first_reply_by_id, Chat.first_response_seconds, func.count())
@@ -98,12 +98,14 @@ class Facts:
         return _volume(self)
 
 
-def _people_rows(facts: Facts, figures: dict[int, dict]) -> list[Row]:
-    """A row per active pre-seller, and per other pre-seller with a figure, by name."""
+def _people_rows(facts: Facts, figures: dict[int, dict], empty: dict) -> list[Row]:
+    """A row per active pre-seller, and per other pre-seller with a figure, by name; those
+    without figures get `empty`'s."""
     ids = [user_id for user_id, (_, active) in facts.people.items()
            if active or user_id in figures]
     ids.sort(key=lambda user_id: (facts.people[user_id][0].casefold(), user_id))
-    return [Row(user_id, figures.get(user_id, {}), facts.people[user_id][0]) for user_id in ids]
+    return [Row(user_id, {**empty, **figures.get(user_id, {})}, facts.people[user_id][0])
+            for user_id in ids]
 
 
 def new_chats(facts: Facts) -> Report:
@@ -113,13 +115,12 @@ def new_chats(facts: Facts) -> Report:
     for user_id, _, count in facts.openings:
         if user_id is not None and user_id in facts.people:
             counts[user_id] += count
-    rows = _people_rows(facts, {user_id: {"new_chats": n} for user_id, n in counts.items()})
-    for row in rows:
-        row.values.setdefault("new_chats", 0)
-    active = [row.values["new_chats"] for row in rows if facts.people[row.key][1]]
-    unassigned = sum(n for user_id, _, n in facts.openings if user_id is None)
+    rows = _people_rows(facts, {user_id: {"new_chats": n} for user_id, n in counts.items()},
+                        {"new_chats": 0})
+    active = [counts.get(user_id, 0) for user_id, (_, on) in facts.people.items() if on]
+    unassigned = sum(n for _, reason, n in facts.openings if reason == RoutingReason.UNASSIGNED)
     return Report("new-chats", ("new_chats",), rows,
-                  {"spread": spread(int(n or 0) for n in active), "unassigned": unassigned,
+                  {"spread": spread(active), "unassigned": unassigned,
                    "total": sum(n for _, _, n in facts.openings)})
 
 
@@ -141,13 +142,13 @@ def first_response(facts: Facts) -> Report:
     by_person: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     team: dict[int, int] = defaultdict(int)
     for user_id, seconds, count in facts.response_times:
+        if seconds is None:  # the query asks for answered chats only
+            continue
         team[seconds] += count
         if user_id is not None and user_id in facts.people:
             by_person[user_id][seconds] += count
-    rows = _people_rows(facts, {user_id: _times(h) for user_id, h in by_person.items()})
-    for row in rows:
-        if not row.values:
-            row.values.update(_times({}))
+    rows = _people_rows(facts, {user_id: _times(h) for user_id, h in by_person.items()},
+                        _times({}))
     rows.append(Row("team", _times(team)))
     return Report("first-response", ("answered", "median_seconds", "p90_seconds"), rows)
 
@@ -167,9 +168,7 @@ def expired_unanswered(facts: Facts) -> Report:
                Chat.first_response_seconds.is_(None))
         .group_by(Chat.assignee_id)).tuples().all())
     rows = _people_rows(facts, {user_id: {"expired": n} for user_id, n in counts.items()
-                                if user_id in facts.people})
-    for row in rows:
-        row.values.setdefault("expired", 0)
+                                if user_id in facts.people}, {"expired": 0})
     rows.append(Row("unassigned", {"expired": counts.get(None, 0)}))
     return Report("expired-unanswered", ("expired",), rows)
 
@@ -193,6 +192,8 @@ def waiting_line(facts: Facts) -> Report:
 def _volume(facts: Facts) -> tuple[list[int], list[int]]:
     """New chats per local hour of day and per local weekday (Monday first), counted by the
     database per UTC quarter hour (at most 96 rows a day) and folded by the domain."""
+    hour: ColumnElement
+    quarter: ColumnElement
     if db.session.get_bind().dialect.name == "postgresql":
         hour = func.date_trunc("hour", Chat.opened_at)
         quarter = func.floor(func.extract("minute", Chat.opened_at) / 15)
@@ -240,10 +241,7 @@ def transfers(facts: Facts) -> Report:
             figures[source]["out"] += count
         if target in facts.people:
             figures[target]["in"] += count
-    rows = _people_rows(facts, dict(figures))
-    for row in rows:
-        row.values.setdefault("in", 0)
-        row.values.setdefault("out", 0)
+    rows = _people_rows(facts, dict(figures), {"in": 0, "out": 0})
     return Report("transfers", ("in", "out"), rows)
 
 

@@ -11,17 +11,15 @@ from flask import abort, render_template, request
 from flask_login import current_user
 
 from ..auth.access import manager_required
-from ..chats.presenters import poll_is_current, poll_token
-from ..chats.presenters import MINUTE
+from ..chats.presenters import MINUTE, poll_is_current, poll_token
 from ..db import utcnow
 from ..formatting import duration
 from ..services import chat_lists
 from ..services.dashboard import team_now
 from ..services.preview import next_chat
 from ..services.reports import REPORTS, Facts, all_reports
-from . import bp
+from . import bp, report_words
 from .dashboard_forms import read_period
-from . import report_words
 from .report_words import TITLES, column_label, row_label, subject
 
 

@@ -3,10 +3,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, ValidationError
-from wtforms.fields.choices import SelectChoice
+from wtforms import DateField, RadioField, SelectChoice
 from wtforms.validators import Optional
 
 from ..domain.reports import (
@@ -41,16 +39,22 @@ class PeriodForm(RelayForm):
     start = DateField(_l("From"), validators=[Optional()])
     end = DateField(_l("To"), validators=[Optional()])
 
-    def validate_end(self, field) -> None:
-        """A chosen range needs both days, in order, and not too long."""
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' checks; then a chosen range needs both days, in order, not too long
+        (the days are optional for the other periods, so this cannot be a field's check)."""
+        if not super().validate(extra_validators):
+            return False
         if self.period.data != PeriodChoice.RANGE:
-            return
-        if self.start.data is None or field.data is None:
-            raise ValidationError(NEEDS_DATES)
+            return True
+        if self.start.data is None or self.end.data is None:
+            self.end.errors = [*self.end.errors, NEEDS_DATES]
+            return False
         try:
-            chosen_period(self.start.data, field.data, "UTC")
+            chosen_period(self.start.data, self.end.data, "UTC")
         except PeriodError as problem:
-            raise ValidationError(PERIOD_PROBLEMS[str(problem)]) from problem
+            self.end.errors = [*self.end.errors, PERIOD_PROBLEMS[str(problem)]]
+            return False
+        return True
 
     def chosen(self, today: date, zone: str) -> Period:
         """The period asked for (call after validate())."""

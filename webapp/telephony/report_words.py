@@ -37,7 +37,7 @@ CHARTED = {"new-chats": ("new_chats",), "new-chats-by-reason": ("new_chats",),
            "expired-unanswered": ("expired",), "volume-by-hour": ("new_chats",),
            "volume-by-weekday": ("new_chats",), "transfers": ("in", "out")}
 # Row keys that are not people, hours or reasons.
-KEYS = {"team": _l("Whole team"), "unassigned": _l("Unassigned"),
+KEYS: dict[str | None, object] = {"team": _l("Whole team"), "unassigned": _l("Unassigned"),
         "waiting_line": _l("Waiting line"), None: _l("Not recorded")}
 
 
@@ -56,7 +56,7 @@ def row_label(report: Report, row: Row) -> str:
         return _("%(hour)02d:00", hour=row.key)
     if report.key == "volume-by-weekday" and isinstance(row.key, int):
         return get_locale().days["format"]["wide"][row.key]
-    return str(KEYS.get(row.key, row.key))  # type: ignore[call-overload]
+    return str(KEYS.get(row.key, row.key)) if not isinstance(row.key, int) else str(row.key)
 
 
 def column_label(column: str) -> str:
