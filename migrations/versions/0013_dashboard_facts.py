@@ -30,18 +30,17 @@ _SECONDS = {
 
 
 def upgrade():
-    with op.batch_alter_table("chats") as batch:
-        batch.add_column(sa.Column("opened_reason", sa.String(length=40), nullable=True))
-        batch.add_column(sa.Column("opened_assignee_id", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("first_inbound_at", sa.DateTime(), nullable=True))
-        batch.add_column(sa.Column("first_reply_at", sa.DateTime(), nullable=True))
-        batch.add_column(sa.Column("first_reply_by_id", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("first_response_seconds", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("waiting_ended_at", sa.DateTime(), nullable=True))
-        batch.create_foreign_key("fk_chats_opened_assignee_id_users", "users",
-                                 ["opened_assignee_id"], ["id"], ondelete="SET NULL")
-        batch.create_foreign_key("fk_chats_first_reply_by_id_users", "users",
-                                 ["first_reply_by_id"], ["id"], ondelete="SET NULL")
+    # Plain ADD COLUMNs, never a batch copy: on SQLite a batch drops and recreates the chats
+    # table, and dropping it would cascade to every message and routing decision. (So the
+    # two user ids are plain facts, without a foreign key SQLite could only add by a copy;
+    # Relay never deletes users, it deactivates them.)
+    op.add_column("chats", sa.Column("opened_reason", sa.String(length=40), nullable=True))
+    op.add_column("chats", sa.Column("opened_assignee_id", sa.Integer(), nullable=True))
+    op.add_column("chats", sa.Column("first_inbound_at", sa.DateTime(), nullable=True))
+    op.add_column("chats", sa.Column("first_reply_at", sa.DateTime(), nullable=True))
+    op.add_column("chats", sa.Column("first_reply_by_id", sa.Integer(), nullable=True))
+    op.add_column("chats", sa.Column("first_response_seconds", sa.Integer(), nullable=True))
+    op.add_column("chats", sa.Column("waiting_ended_at", sa.DateTime(), nullable=True))
     _backfill()
     op.create_index("ix_chats_report", "chats",
                     ["opened_at", "opened_assignee_id", "opened_reason", "assignee_id", "status",
@@ -74,10 +73,7 @@ def _backfill():
 def downgrade():
     op.drop_index("ix_routing_decisions_moves", table_name="routing_decisions")
     op.drop_index("ix_chats_report", table_name="chats")
-    with op.batch_alter_table("chats") as batch:
-        batch.drop_constraint("fk_chats_first_reply_by_id_users", type_="foreignkey")
-        batch.drop_constraint("fk_chats_opened_assignee_id_users", type_="foreignkey")
-        for column in ("waiting_ended_at", "first_response_seconds", "first_reply_by_id",
-                       "first_reply_at", "first_inbound_at", "opened_assignee_id",
-                       "opened_reason"):
-            batch.drop_column(column)
+    # Plain DROP COLUMNs (SQLite 3.35+), for the same reason: no copy of the chats table.
+    for column in ("waiting_ended_at", "first_response_seconds", "first_reply_by_id",
+                   "first_reply_at", "first_inbound_at", "opened_assignee_id", "opened_reason"):
+        op.drop_column("chats", column)

@@ -122,12 +122,12 @@ class Chat(Model):
     # to whom the chat went when it opened; the lead's first message and the first reply
     # (who sent it, how many seconds after); when a chat that waited was given to someone.
     opened_reason: Mapped[str | None] = mapped_column(String(40))  # a RoutingReason
-    opened_assignee_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"))
+    # (User ids as plain facts: users are deactivated, never deleted; migration 0013 says
+    # why these two have no foreign key.)
+    opened_assignee_id: Mapped[int | None] = mapped_column()
     first_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     first_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    first_reply_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"))
+    first_reply_by_id: Mapped[int | None] = mapped_column()
     first_response_seconds: Mapped[int | None] = mapped_column()
     waiting_ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Bumped on every change of assignee or status: the transfer dialog's optimistic lock.
