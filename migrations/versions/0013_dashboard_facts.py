@@ -45,6 +45,7 @@ def upgrade():
     op.create_index("ix_chats_report", "chats",
                     ["opened_at", "opened_assignee_id", "opened_reason", "assignee_id", "status",
                      "first_reply_by_id", "first_response_seconds"])
+    op.create_index("ix_chats_opened_reason", "chats", ["opened_reason", "opened_at"])
     op.create_index("ix_routing_decisions_moves", "routing_decisions",
                     ["created_at", "from_assignee_id", "assignee_id"])
 
@@ -72,6 +73,7 @@ def _backfill():
 
 def downgrade():
     op.drop_index("ix_routing_decisions_moves", table_name="routing_decisions")
+    op.drop_index("ix_chats_opened_reason", table_name="chats")
     op.drop_index("ix_chats_report", table_name="chats")
     # Plain DROP COLUMNs (SQLite 3.35+), for the same reason: no copy of the chats table.
     for column in ("waiting_ended_at", "first_response_seconds", "first_reply_by_id",

@@ -94,6 +94,8 @@ class Chat(Model):
         # column they count by, so no report reads the table itself.
         Index("ix_chats_report", "opened_at", "opened_assignee_id", "opened_reason",
               "assignee_id", "status", "first_reply_by_id", "first_response_seconds"),
+        # The waiting-line report reads only the chats that opened unassigned.
+        Index("ix_chats_opened_reason", "opened_reason", "opened_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

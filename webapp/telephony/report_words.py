@@ -2,7 +2,7 @@
 language; the numbers stay as the report service made them."""
 from datetime import date, timedelta
 
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -65,8 +65,16 @@ def column_label(column: str) -> str:
 
 
 def shown(value) -> str:
-    """A figure as the table shows it, in the viewer's number format; missing: a dash."""
-    return "—" if value is None else format_decimal(value, format="#,##0.#")
+    """A figure as the table shows it, grouped and with the decimal mark of the viewer's
+    language (1.234,5 in pt-BR; 1,234.5 in English); missing: a dash.
+
+    Written with the locale's symbols rather than Babel's formatter, which costs a tenth of
+    a millisecond per number and a report page has thousands."""
+    if value is None:
+        return "—"
+    symbols = get_locale().number_symbols["latn"]
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,.1f}".removesuffix(".0")
+    return text.translate({ord(","): symbols["group"], ord("."): symbols["decimal"]})
 
 
 def readable(column: str, value) -> str:
