@@ -130,3 +130,14 @@ def test_reports_are_for_managers_only(client, auth, people):
     assert client.get("/telephony/dashboard").status_code == 403
     assert client.get("/telephony/dashboard/new-chats.csv").status_code == 403
     assert client.get("/api/reports/new-chats").status_code == 403
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_csv(client, auth, people):
+    ana = people[0]
+    ana.name = "=HYPERLINK(\"http://x\")"
+    from webapp.extensions import db
+    db.session.commit()
+    auth.login(people[3])
+    sheet = client.get("/telephony/dashboard/new-chats.csv", query_string=ARGS).get_data(
+        as_text=True)
+    assert "'=HYPERLINK" in sheet and "\n=HYPERLINK" not in sheet

@@ -47,6 +47,11 @@ def _team_context() -> dict:
             "poll_token": poll_token(fingerprint, now), "fingerprint": fingerprint}
 
 
+def _cell(text: str) -> str:
+    """A name as a CSV cell a spreadsheet shows and never runs as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 @bp.get("/dashboard")
 @manager_required
 def dashboard():
@@ -85,7 +90,7 @@ def report_csv(report):
     writer = csv.writer(out)
     writer.writerow([subject(made), *(column_label(c) for c in made.columns)])
     for row in made.rows:
-        writer.writerow([row_label(made, row),
+        writer.writerow([_cell(row_label(made, row)),
                          *("" if row.values[c] is None else row.values[c] for c in made.columns)])
     name = f"{report}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
     return out.getvalue(), 200, {"Content-Type": "text/csv; charset=utf-8",
