@@ -68,10 +68,23 @@ def test_team_now_polls_with_a_fingerprint_and_204(client, auth, maria, make_use
     assert changed.status_code == 200 and "1 open chat" in text(changed)
 
 
+BANNER = "/telephony/banner"
+LOADS_THE_BANNER = 'id="nobody-banner" hx-get="/telephony/banner" hx-trigger="load"'
+
+
+def test_every_manager_page_loads_the_banner(client, auth, maria):
+    auth.login(maria)
+    for page in ("/telephony/chats", "/telephony/dashboard", "/settings/whatsapp",
+                 "/settings/users", "/account"):
+        assert LOADS_THE_BANNER in client.get(page).get_data(as_text=True), page
+
+
 def test_no_banner_while_someone_can_take_a_new_chat(client, auth, maria, make_user):
     make_user(name="Ana Souza", online=True)
     auth.login(maria)
-    assert banner(client.get("/telephony/chats")) == ""
+    answer = client.get(BANNER)
+    assert answer.status_code == 200 and "data-checked" in answer.get_data(as_text=True)
+    assert banner(answer) == ""
 
 
 def test_the_banner_names_the_alternate_and_whether_they_are_online(client, auth, maria,
@@ -79,30 +92,31 @@ def test_the_banner_names_the_alternate_and_whether_they_are_online(client, auth
     ana = make_user(name="Ana Souza")  # offline alternate
     auth.login(maria)
     configure(alternate_recipients=[ana])
-    said = banner(client.get("/settings/users"))
+    said = banner(client.get(BANNER))
     assert said.startswith("Nobody can receive new chats now.")
     assert "The next lead will go to Ana Souza, an alternate recipient, who is offline" in said
     # Group mode: Bruno is online but in no selected group, and is the only alternate.
     bruno = make_user(name="Bruno Lima", online=True)
     configure(distribution_mode="groups", distribution_groups=[make_group("North")],
               alternate_recipients=[bruno])
-    said = banner(client.get("/telephony/chats"))
+    said = banner(client.get(BANNER))
     assert "The next lead will go to Bruno Lima, an alternate recipient, who is online." in said
 
 
 def test_the_banner_says_the_next_lead_waits_or_stays_unassigned(client, auth, maria):
     auth.login(maria)
-    said = banner(client.get("/settings/whatsapp"))
+    said = banner(client.get(BANNER))
     assert "will wait in the waiting line until a pre-seller can take it" in said
     configure(give_waiting_chats=False)
-    said = banner(client.get("/telephony/dashboard"))
+    said = banner(client.get(BANNER))
     assert "will stay unassigned: answer or transfer it from Telephony → Chats" in said
 
 
 def test_pre_sellers_never_see_the_banner(client, auth, make_user):
     paula = make_user(name="Paula")
     auth.login(paula)
-    assert banner(client.get("/inbox")) == ""
+    assert "nobody-banner" not in client.get("/inbox").get_data(as_text=True)
+    assert client.get(BANNER).status_code == 403
 
 
 def test_the_banner_costs_four_queries_at_most(app, make_user, count_queries):

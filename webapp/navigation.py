@@ -5,7 +5,6 @@ from flask import Flask, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .db import utcnow
 from .domain import limits
 from .domain.codes import (
     ChatAction,
@@ -19,7 +18,6 @@ from .domain.codes import (
 from .domain.presence import LEAVING_GRACE
 from .models import MANAGER, PRE_SELLER
 from .services.accounts import user_is_online, user_presence
-from .services.dashboard import NobodyNow, nobody_can_take
 from .wording import open_chats_text, presence_word
 
 # (label, endpoint or children, roles). Children are (label, endpoint).
@@ -57,13 +55,6 @@ def nav_items() -> list[NavItem]:
             for label, target, roles in MENU if current_user.role in roles]
 
 
-def nobody_can_take_now() -> NobodyNow | None:
-    """For a signed-in manager's pages: where a new lead would go when nobody can take it."""
-    if not (current_user.is_authenticated and current_user.is_manager):
-        return None
-    return nobody_can_take(utcnow())
-
-
 def register_template_helpers(app: Flask) -> None:
     """Give every template the menu, the presence rule (and presence.js's leaving grace), the
     stored codes and the limits.
@@ -71,7 +62,6 @@ def register_template_helpers(app: Flask) -> None:
     Pages compare with the codes and size their inputs by the limits, never by literals.
     """
     app.jinja_env.globals.update(nav_items=nav_items, is_online=user_is_online,
-                                 nobody_can_take_now=nobody_can_take_now,
                                  presence_of=user_presence, presence_word=presence_word,
                                  open_chats_text=open_chats_text,
                                  limits=limits, ChatAction=ChatAction, ChatStatus=ChatStatus,

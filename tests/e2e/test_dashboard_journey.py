@@ -57,6 +57,7 @@ def test_a_manager_reads_the_team_and_a_charts_table(live_server, new_page, team
         return {labels: chart.data.labels, data: chart.data.datasets[0].data};
     }""")
     assert drawn == {"labels": ["Ana Souza", "Bruno Lima"], "data": [2, 0]}
-    # No banner now that Ana can take a new chat.
+    # No banner now that Ana can take a new chat (once the page has asked).
     page.reload()
+    expect(page.locator("#nobody-banner[data-checked]")).to_have_count(1)
     expect(page.locator("[data-nobody-banner]")).to_have_count(0)

@@ -15,7 +15,7 @@ from ..chats.presenters import MINUTE, poll_is_current, poll_token
 from ..db import utcnow
 from ..formatting import duration
 from ..services import chat_lists
-from ..services.dashboard import team_now
+from ..services.dashboard import nobody_can_take, team_now
 from ..services.preview import next_chat
 from ..services.reports import REPORTS, Facts, all_reports
 from . import bp, report_words
@@ -74,6 +74,13 @@ def team():
     if poll_is_current(request.args.get("fp"), context["fingerprint"], context["now"]):
         return "", 204
     return render_template("telephony/_team_now.html", **context)
+
+
+@bp.get("/banner")
+@manager_required
+def banner():
+    """The nobody-can-take-chats banner every manager page loads: empty while someone can."""
+    return render_template("telephony/_banner.html", nobody=nobody_can_take(utcnow()))
 
 
 @bp.get("/dashboard/<report>.csv")
