@@ -15,7 +15,7 @@ def _insert(sql: str, **params) -> None:
 def test_old_chats_get_their_opening_first_reply_and_wait(fresh_database, tmp_path):
     app = create_app(_test_config(fresh_database, tmp_path))
     with app.app_context():
-        upgrade(revision="0013_templates")
+        upgrade(revision="0013_inbox_alerts")
         for user_id, name in ((1, "Ana"), (2, "Maria")):
             _insert("INSERT INTO users (id, email, name, role, password_hash, active, signed_in, "
                     "created_at) VALUES (:id, :email, :name, 'pre-seller', '!', true, false, "
@@ -61,7 +61,7 @@ def test_old_chats_get_their_opening_first_reply_and_wait(fresh_database, tmp_pa
 def test_the_downgrade_drops_the_facts_and_keeps_every_message(fresh_database, tmp_path):
     app = create_app(_test_config(fresh_database, tmp_path))
     with app.app_context():
-        upgrade(revision="0013_templates")
+        upgrade(revision="0013_inbox_alerts")
         _insert("INSERT INTO leads (id, name, created_at) VALUES (1, 'Lead', '2026-11-24 10:00')")
         _insert("INSERT INTO chats (id, lead_id, status, opened_at, awaiting_reply, unread_count, "
                 "version, last_message_preview) VALUES (1, 1, 'open', '2026-11-24 10:00', true, "
@@ -71,7 +71,7 @@ def test_the_downgrade_drops_the_facts_and_keeps_every_message(fresh_database, t
                 "'2026-11-24 10:00', 'received')")
         db.session.commit()
         upgrade()
-        downgrade(revision="0013_templates")
+        downgrade(revision="0013_inbox_alerts")
         upgrade()
         kept = db.session.execute(text("SELECT count(*) FROM messages")).scalar()
         first = db.session.execute(text("SELECT first_inbound_at FROM chats")).scalar()

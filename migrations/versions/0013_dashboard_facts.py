@@ -6,13 +6,13 @@ an index over the columns the reports count by, and one over routing decisions b
 transfers). Chats from before are filled in from their messages and routing decisions.
 
 Revision ID: 0013_dashboard_facts
-Revises: 0013_templates
+Revises: 0013_inbox_alerts
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_dashboard_facts"
-down_revision = "0013_templates"
+down_revision = "0013_inbox_alerts"
 branch_labels = None
 depends_on = None
 
