@@ -45,6 +45,22 @@ def chat_list_ms(app, samples: int) -> float:
     return statistics.median(timings)
 
 
+def dashboard_ms(app, samples: int) -> float:
+    """Median server time of GET /telephony/dashboard for the last 30 days (team now and
+    every report) for a signed-in manager, in ms."""
+    client = app.test_client()
+    signed_in = client.post("/login", data={"email": MANAGER_EMAIL, "password": MANAGER_PASSWORD})
+    assert signed_in.status_code in (302, 303), "the bench manager could not sign in"
+    client.get("/telephony/dashboard?period=30d")  # warm the templates
+    timings = []
+    for _ in range(samples):
+        started = time.perf_counter()
+        response = client.get("/telephony/dashboard?period=30d")
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code
+    return statistics.median(timings)
+
+
 def waiting_line_ms(arrivals: list[int]) -> tuple[float, list[int]]:
     """The waiting line as `arrivals` come online together (one UPDATE, not timed): time of
     giving out every waiting chat and its commit, in ms, and how many each was given."""

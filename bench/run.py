@@ -127,6 +127,7 @@ def in_process(database, sizes, webhook_team: list[int]) -> dict:
             seeded = target
             figures[f"routing {label} ms"] = measure.routing_decision_ms(sizes.routing_samples)
             figures[f"list {label} ms"] = measure.chat_list_ms(app, sizes.page_samples)
+            figures[f"dashboard {label} ms"] = measure.dashboard_ms(app, sizes.page_samples)
             seeded = db.session.scalar(select(func.count(Chat.id)))
         seed.make_due(sizes.due_chats, utcnow())
         figures["expiry ms"], figures["expired"] = measure.expiry_sweep_ms()

@@ -66,15 +66,20 @@ def chats(count: int, *, open_chats: int, assignee_ids: list[int], now: datetime
         "INSERT INTO leads (id, wa_id, name, owner_id, created_at) " + series.format(
             columns=f"(:base + i), ('b' || (:base + i)), ('Bench lead ' || (:base + i)), "
                     f"(:first + i % :team), {before.format(seconds='i % 2592000')}")), params)
+    # The dashboard's facts as routing and replies record them: each chat went to its
+    # pre-seller by distribution; two in three were answered, after 10 s to about 2 h.
     db.session.execute(text(
         "INSERT INTO chats (lead_id, assignee_id, status, opened_at, last_inbound_at, "
         "last_message_at, last_message_preview, window_expires_at, awaiting_reply, "
-        "unread_count, version) " + series.format(
+        "unread_count, version, opened_reason, opened_assignee_id, first_inbound_at, "
+        "first_reply_by_id, first_response_seconds) " + series.format(
             columns="(:base + i), (:first + i % :team), "
                     "(CASE WHEN i < :open THEN 'open' WHEN i % 2 = 0 THEN 'closed' "
                     f"ELSE 'expired' END), {at}, {at}, {at}, 'Hello, is this still available?', "
                     f"{before.format(seconds='(CASE WHEN i < :open THEN (i * 43) % 86000 ELSE i % 2592000 END) - 86400')}, "
-                    "(i % 3 = 0), (i % 3), 1")), params)
+                    "(i % 3 = 0), (i % 3), 1, 'distribution', (:first + i % :team), "
+                    f"{at}, (CASE WHEN i % 3 = 0 THEN NULL ELSE :first + i % :team END), "
+                    "(CASE WHEN i % 3 = 0 THEN NULL ELSE 10 + (i * 37) % 7207 END)")), params)
     db.session.commit()
     if dialect == "postgresql":
         # Lead ids were given explicitly: move the sequence past them. Then fresh

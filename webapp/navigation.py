@@ -23,7 +23,8 @@ from .wording import open_chats_text, presence_word
 # (label, endpoint or children, roles). Children are (label, endpoint).
 MENU = (
     (_l("Inbox"), "inbox.index", {PRE_SELLER}),
-    (_l("Telephony"), ((_l("Chats (WhatsApp)"), "telephony.chats"),), {MANAGER}),
+    (_l("Telephony"), ((_l("Chats (WhatsApp)"), "telephony.chats"),
+                       (_l("Dashboard"), "telephony.dashboard")), {MANAGER}),
     (_l("Settings"), (("WhatsApp Business", "settings.whatsapp"),
                       (_l("Groups"), "settings.groups"),
                       (_l("Users"), "settings.users"),

@@ -3,13 +3,13 @@
 Deliveries stored before and never processed are simply due: the consumer takes them first.
 
 Revision ID: 0013_delivery_queue
-Revises: 0013_templates
+Revises: 0013_dashboard_facts
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_delivery_queue"
-down_revision = "0013_templates"
+down_revision = "0013_dashboard_facts"
 branch_labels = None
 depends_on = None
 

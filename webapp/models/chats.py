@@ -90,6 +90,12 @@ class Chat(Model):
         # The waiting line: open chats nobody has, longest waiting first.
         Index("ix_chats_waiting", "opened_at", "id",
               sqlite_where=text(_WAITING), postgresql_where=text(_WAITING)),
+        # The dashboard's reports read chats by when they opened; this index holds every
+        # column they count by, so no report reads the table itself.
+        Index("ix_chats_report", "opened_at", "opened_assignee_id", "opened_reason",
+              "assignee_id", "status", "first_reply_by_id", "first_response_seconds"),
+        # The waiting-line report reads only the chats that opened unassigned.
+        Index("ix_chats_opened_reason", "opened_reason", "opened_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -114,6 +120,18 @@ class Chat(Model):
     # Left unanswered too long with nobody else to take it (reassign unanswered).
     overdue_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     unread_count: Mapped[int] = mapped_column(default=0)
+    # Facts the dashboard reports on, stored when they happen (services.chat_facts): why and
+    # to whom the chat went when it opened; the lead's first message and the first reply
+    # (who sent it, how many seconds after); when a chat that waited was given to someone.
+    opened_reason: Mapped[str | None] = mapped_column(String(40))  # a RoutingReason
+    # (User ids as plain facts: users are deactivated, never deleted; migration 0013 says
+    # why these two have no foreign key.)
+    opened_assignee_id: Mapped[int | None] = mapped_column()
+    first_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    first_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    first_reply_by_id: Mapped[int | None] = mapped_column()
+    first_response_seconds: Mapped[int | None] = mapped_column()
+    waiting_ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Bumped on every change of assignee or status: the transfer dialog's optimistic lock.
     version: Mapped[int] = mapped_column(default=1)
 
@@ -154,7 +172,11 @@ class RoutingDecision(Model):
     """Why a chat went where it did: one row per routing or transfer."""
 
     __tablename__ = "routing_decisions"
-    __table_args__ = (Index("ix_routing_decisions_chat", "chat_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_routing_decisions_chat", "chat_id", "created_at"),
+        # The dashboard counts transfers in and out by when they happened.
+        Index("ix_routing_decisions_moves", "created_at", "from_assignee_id", "assignee_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"))

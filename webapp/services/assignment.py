@@ -18,6 +18,7 @@ from ..domain.settings_rules import tunable_values
 from ..extensions import db
 from ..models import PRE_SELLER, Chat, RoutingDecision, User, group_members
 from .accounts import presence_timeout
+from .chat_facts import record_wait_end
 from .settings import current_settings
 
 
@@ -134,6 +135,7 @@ def reassign(chat: Chat, to: User, *, reason: RoutingReason, facts: dict, now: d
                                assignee_id=to.id, group_id=group_id,
                                actor_id=actor.id if actor else None, facts=facts,
                                note=note, created_at=now)
+    record_wait_end(chat, now)
     chat.assignee, chat.assigned_at, chat.overdue_since = to, now, None
     if group_id is not None:
         chat.group_id = group_id

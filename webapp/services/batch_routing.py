@@ -32,7 +32,7 @@ from .routing import RoutingError, record_message
 # The chat columns a message (or an expiry) may change, written back by primary key.
 _CHAT_STATE = ("status", "version", "last_inbound_at", "window_expires_at", "last_message_at",
                "last_message_preview", "last_message_details", "awaiting_reply",
-               "awaiting_since", "unread_count")
+               "awaiting_since", "unread_count", "first_inbound_at")
 
 
 @dataclass(eq=False)
@@ -70,6 +70,7 @@ class _Chat:
     awaiting_reply: bool = True
     awaiting_since: datetime | None = None
     unread_count: int = 0
+    first_inbound_at: datetime | None = None  # a dashboard fact (services.chat_facts)
     decision: Decision | None = None
 
 
@@ -290,9 +291,13 @@ def _chat_row(chat: _Chat) -> dict:
 def _opening(chat: _Chat, now: datetime) -> dict:
     """What a new chat has besides its state: its lead, owner and when it opened."""
     assert chat.lead.id is not None
+    assert chat.decision is not None
     return {"lead_id": chat.lead.id, "assignee_id": chat.assignee_id,
             "group_id": chat.group_id, "opened_at": now,
-            "assigned_at": now if chat.assignee_id is not None else None}
+            "assigned_at": now if chat.assignee_id is not None else None,
+            # The dashboard's facts of an opening (services.chat_facts.record_opening).
+            "opened_reason": chat.decision.reason,
+            "opened_assignee_id": chat.decision.assignee_id}
 
 
 def _media_row(chat: _Chat, message: InboundMessage, message_id: int, now: datetime) -> dict:

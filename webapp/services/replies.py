@@ -22,6 +22,7 @@ from ..extensions import db
 from ..models import Chat, Message, MessageTemplate, User
 from ..whatsapp.client import TemplateCall, WhatsAppError, client_for
 from ..wording import refusal_text
+from .chat_facts import record_first_reply
 
 NOT_RETRYABLE = _l("This reply is no longer waiting to be sent again: it is being sent or was "
                    "sent already.")
@@ -159,6 +160,7 @@ def _answered(chat: Chat, reply: Message) -> None:
         chat.last_message_details = reply.details
     if chat.last_inbound_at is None or chat.last_inbound_at <= reply.sent_at:
         chat.awaiting_reply = False
+    record_first_reply(chat, reply)
 
 
 def _check_may_send_template(chat: Chat, author: User, now: datetime) -> None:

@@ -26,6 +26,7 @@ from .assignment import (
     reassign,
     routing_rules,
 )
+from .chat_facts import record_first_inbound, record_opening
 
 
 class RoutingError(ValueError):
@@ -181,6 +182,7 @@ def _open_chat(lead: Lead, rules: Rules, now: datetime) -> tuple[Chat, Decision]
                 assignee_id=decision.assignee_id, group_id=decision.group_id,
                 assigned_at=now if decision.assignee_id is not None else None,
                 awaiting_reply=True, unread_count=0, version=1)
+    record_opening(chat, decision)
     db.session.add(chat)
     return chat, decision
 
@@ -200,6 +202,7 @@ def record_message(chat: Chat, message_at: datetime, preview: str,
                    preview_details: dict | None) -> None:
     """The chat after this inbound message; a late, older message never moves times back."""
     chat.last_inbound_at = latest_inbound(chat.last_inbound_at, message_at)
+    record_first_inbound(chat, message_at)
     chat.window_expires_at = window_end(chat.last_inbound_at)
     if chat.last_message_at is None or message_at >= chat.last_message_at:
         chat.last_message_at = message_at

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, bindparam, exists, insert, select, update
+from sqlalchemy import Table, bindparam, exists, func, insert, literal, select, update
 from sqlalchemy.orm.util import identity_key
 
-from ..db import lock_routing
+from ..db import UTCDateTime, lock_routing
 from ..domain.codes import ChatStatus
 from ..domain.waiting_line import WaitingChat, give_out
 from ..extensions import db
@@ -85,7 +85,9 @@ def _write(given, lead_ids: dict[int, int], now: datetime) -> None:
     db.session.execute(
         update(chats).where(chats.c.id == bindparam("chat"))
         .values(assignee_id=bindparam("to"), group_id=bindparam("group"), assigned_at=now,
-                overdue_since=None, version=chats.c.version + 1), rows)
+                overdue_since=None, version=chats.c.version + 1,
+                waiting_ended_at=func.coalesce(chats.c.waiting_ended_at,
+                                               literal(now, UTCDateTime()))), rows)
     db.session.execute(update(leads).where(leads.c.id == bindparam("lead"))
                        .values(owner_id=bindparam("to")), rows)
     db.session.execute(insert(cast(Table, RoutingDecision.__table__)), [

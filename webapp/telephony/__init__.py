@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("telephony", __name__, url_prefix="/telephony")
 
-from . import bulk, routes  # noqa: E402,F401
+from . import bulk, dashboard, routes  # noqa: E402,F401
