@@ -33,7 +33,8 @@ def snapshot() -> dict:
     chats = sorted((
         (leads[c.lead_id], c.status, c.assignee_id, c.group_id, c.unread_count,
          c.awaiting_reply, c.awaiting_since, c.last_inbound_at, c.window_expires_at,
-         c.last_message_at, c.last_message_preview, c.version, c.assigned_at is not None)
+         c.last_message_at, c.last_message_preview, c.version, c.assigned_at is not None,
+         c.opened_reason, c.opened_assignee_id, c.first_inbound_at)
         for c in db.session.scalars(select(Chat))), key=repr)
     chat_leads = {c.id: leads[c.lead_id] for c in db.session.scalars(select(Chat))}
     decisions = sorted(((chat_leads[d.chat_id], d.reason, d.assignee_id, d.group_id,
