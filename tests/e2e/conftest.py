@@ -1,6 +1,7 @@
 """Browser journeys: the real app on a real socket, driven by Playwright in system Chromium."""
 import os
 import shutil
+import time
 from contextlib import contextmanager
 
 import pytest
@@ -11,6 +12,7 @@ from tests.live_server import serving
 from tests.webhook_helpers import URL, as_body, signed_headers
 from webapp import create_app
 from webapp.db import utcnow
+from webapp.delivery_consumer import DeliveryConsumer
 from webapp.extensions import db
 from webapp.models import MANAGER, PRE_SELLER, Group, User
 
@@ -111,8 +113,11 @@ def live_server(database_url, tmp_path):
     with app.app_context():
         reset_database()
         db.session.remove()
+    # As under `make run`: the delivery consumer routes what the webhook stores.
+    consumer = DeliveryConsumer(app).start()
     with serving(app) as url:
         yield LiveServer(app, url)
+    consumer.stop()
     with app.app_context():
         db.engine.dispose()
 
@@ -145,6 +150,15 @@ def new_page(browser, live_server, csp_violations):
     for context in contexts:
         context.close()
     assert not csp_violations, csp_violations
+
+
+def wait_for(condition, seconds: float = 15) -> None:
+    """Until condition() is true (polled, e.g. the delivery consumer's work); fails after
+    `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "waited in vain"
+        time.sleep(0.05)
 
 
 def sign_in(page, email: str, password: str = PASSWORD) -> None:

@@ -1,12 +1,11 @@
 """Closing the last Relay tab ends a pre-seller's presence within seconds (no new chats for
 someone who left); closing one of two tabs, or going to another page, does not."""
-import time
 from datetime import timedelta
 
 import pytest
 from flask import request, request_finished
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, wait_for
 from webapp.db import utcnow
 from webapp.domain.presence import LEAVING_GRACE
 from webapp.models import User
@@ -26,14 +25,6 @@ def paths(live_server):
     request_finished.connect(record, live_server.app)
     yield answered
     request_finished.disconnect(record, live_server.app)
-
-
-def wait_for(condition, seconds: float = 15) -> None:
-    """Until condition() is true; fails after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "waited in vain"
-        time.sleep(0.05)
 
 
 def online_after_the_grace(live_server, user: dict) -> tuple[bool, bool]:

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, wait_for
 from tests.e2e.test_chat_journeys import lead_writes, make_chat
 from webapp.domain.codes import ChatStatus, TemplateSource
 from webapp.models import Chat, MessageTemplate, QuickReply
@@ -34,7 +34,11 @@ def test_a_template_revives_an_expired_chat_and_a_quick_reply_answers_the_lead(
 
     page = new_page()
     sign_in(page, ana["email"])
-    page.goto(f"/chats/{chat_id}")
+    # Ana finds her expired chat from the inbox.
+    page.goto("/inbox")
+    page.get_by_role("link", name="Expired chats").click()
+    page.get_by_role("link", name=re.compile("Carla Mendes")).click()
+    expect(page).to_have_url(re.compile(rf"/chats/{chat_id}$"))
     page.wait_for_load_state("load")
     expect(page.get_by_label("Reply to Carla Mendes")).to_be_disabled()
 
@@ -56,8 +60,13 @@ def test_a_template_revives_an_expired_chat_and_a_quick_reply_answers_the_lead(
 
     # Carla answers: a new chat with Ana (a new window), where a quick reply answers her.
     lead_writes(live_server, "5511912345678", "Carla Mendes", "Tenho sim!")
-    with live_server.db() as session:
-        new_id = session.scalar(select(Chat.id).where(Chat.status == ChatStatus.OPEN))
+
+    def reopened() -> int | None:
+        with live_server.db() as session:  # the delivery consumer routes it in the background
+            return session.scalar(select(Chat.id).where(Chat.status == ChatStatus.OPEN))
+
+    wait_for(lambda: reopened() is not None)
+    new_id = reopened()
     assert new_id != chat_id
     page.goto(f"/chats/{new_id}")
     page.wait_for_load_state("load")

@@ -39,3 +39,12 @@ def chat_list():
     return render_template("inbox/_chat_list.html", now=now,
                            current_id=request.args.get("current", type=int),
                            **inbox_panel(current_user.id, now, fingerprint))
+
+
+@bp.get("/expired")
+@pre_seller_required
+def expired():
+    """The pre-seller's expired chats: where to find a lead to revive with a template."""
+    now = utcnow()
+    return render_template("inbox/expired.html", now=now, limit=chat_lists.INBOX_LIMIT,
+                           chats=chat_lists.expired_inbox_chats(current_user.id))

@@ -66,6 +66,15 @@ def inbox_chats(user_id: int) -> list[Chat]:
     return list(db.session.scalars(stmt))
 
 
+def expired_inbox_chats(user_id: int, limit: int = INBOX_LIMIT) -> list[Chat]:
+    """A pre-seller's expired chats, latest activity first: a template can revive them."""
+    stmt = (select(Chat).options(joinedload(Chat.lead))
+            .where(Chat.assignee_id == user_id, Chat.status == ChatStatus.EXPIRED)
+            .order_by(Chat.last_message_at.desc(), Chat.id.desc())
+            .limit(limit))
+    return list(db.session.scalars(stmt))
+
+
 def inbox_fingerprint(user_id: int) -> str:
     """Changes whenever the inbox would look different: one aggregate over an index."""
     row = db.session.execute(
