@@ -397,3 +397,35 @@ def test_on_a_desktop_the_list_stays_beside_the_conversation(live_server, new_pa
     expect(ana.locator(".list-pane")).to_be_visible()
     expect(ana.locator(".back-to-list")).to_be_hidden()
     expect(ana.get_by_label("Reply to Hana Mesa")).to_be_in_viewport()
+
+
+# The browser's notifications, recorded: permission granted and the tab in the background.
+RECORD_NOTIFICATIONS = """
+window.__notifications = [];
+window.Notification = class {
+  constructor(title, options) { window.__notifications.push({title, body: options.body}); }
+  static permission = "granted";
+  static requestPermission() { return Promise.resolve("granted"); }
+};
+Object.defineProperty(document, "hidden", {get: () => true, configurable: true});
+"""
+
+
+def test_a_new_message_while_the_tab_is_in_the_background_shows_a_desktop_notification(
+        live_server, new_page, team):
+    from tests.e2e.test_chat_journeys import lead_writes
+    seed_chat(live_server, team["ana"]["id"], "Olga Ouvinte", "5511900000091")
+    ana = new_page()
+    ana.add_init_script(RECORD_NOTIFICATIONS)
+    sign_in(ana, team["ana"]["email"])
+    ana.goto("/inbox")
+    ana.wait_for_load_state("load")
+    ana.get_by_role("button", name="Turn on alerts").click()
+    expect(ana.get_by_role("button", name=re.compile("Alerts on"))).to_be_visible()
+    assert ana.evaluate("window.__notifications") == []
+
+    lead_writes(live_server, "5511900000091", "Olga Ouvinte", "Ainda estou aqui")
+    expect(ana.locator("#live-status")).to_have_text("A new message in your chats.",
+                                                     timeout=10_000)
+    assert ana.evaluate("window.__notifications") == [
+        {"title": "Relay", "body": "A new message in your chats."}]
