@@ -89,6 +89,10 @@ def test_a_template_revives_an_expired_chat_and_a_quick_reply_answers_the_lead(
     page.keyboard.press("Enter")  # inserts the chosen text; does not send
     expect(page.get_by_role("listbox")).to_be_hidden()
     expect(box).to_have_value("Oi Carla Mendes, aqui é Ana Souza: o plano custa R$ 99.")
+    # Inserting counts as typing: the draft is kept at once, with no keystroke after it.
+    draft_key = box.get_attribute("data-draft-key")
+    assert page.evaluate("key => localStorage.getItem(key)", draft_key) == (
+        "Oi Carla Mendes, aqui é Ana Souza: o plano custa R$ 99.")
     page.keyboard.press("Enter")  # now the box sends it
     expect(page.locator(".msg.out .body").last).to_have_text(
         "Oi Carla Mendes, aqui é Ana Souza: o plano custa R$ 99.")

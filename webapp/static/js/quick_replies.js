@@ -106,6 +106,8 @@
     const caret = start + item.text.length;
     field.setSelectionRange(caret, caret);
     close();
+    // As typing would: the draft, the counter and the send button see the new text.
+    field.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
   document.addEventListener("input", (event) => {
