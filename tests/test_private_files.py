@@ -4,8 +4,11 @@ import stat
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
+from webapp import create_app
 from webapp.config import load_generated_secrets
+from webapp.extensions import db
 from webapp.private_files import write_private_file
 from webapp.services.demo import seed_demo
 
@@ -46,3 +49,17 @@ def test_an_older_world_readable_copy_is_replaced_by_a_private_one(tmp_path):
     write_private_file(path, '{"SECRET_KEY": "x"}')
     assert path.read_text() == '{"SECRET_KEY": "x"}'
     assert_private(tmp_path)
+
+
+def test_the_embedded_database_and_its_wal_files_are_created_private(tmp_path, permissive_umask):
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "WTF_CSRF_ENABLED": False,
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'relay.sqlite3'}",
+                      "SCHEDULER_ENABLED": False})
+    with app.app_context():
+        db.session.execute(text("CREATE TABLE t (x INTEGER)"))
+        db.session.execute(text("INSERT INTO t VALUES (1)"))
+        db.session.commit()
+        assert {path.name for path in tmp_path.iterdir()} >= {
+            "relay.sqlite3", "relay.sqlite3-wal", "relay.sqlite3-shm"}
+        assert_private(tmp_path)
+        db.engine.dispose()

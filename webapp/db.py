@@ -3,12 +3,15 @@ write serialization."""
 import zlib
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime, event, func, text, type_coerce
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.types import TypeDecorator
+
+from .private_files import create_private_file
 
 # Key of the PostgreSQL transaction-level advisory lock that serializes routing decisions.
 ROUTING_LOCK_KEY = 7_311_001
@@ -100,6 +103,9 @@ def setup_sqlite(engine: Engine) -> None:
     """
     if engine.dialect.name != "sqlite":
         return
+    database = engine.url.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        create_private_file(Path(database))
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):

@@ -23,3 +23,17 @@ def write_private_file(path: Path, text: str) -> None:
     except BaseException:
         draft.unlink(missing_ok=True)
         raise
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty file 0600 unless it exists (a file that exists keeps its mode).
+
+    SQLite creates its database with the process's default mode (often 0644, readable by
+    every user of the machine) and its -wal and -shm files with the database's mode, so
+    creating the database file first keeps all three private.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
