@@ -17,6 +17,7 @@ from ..domain.codes import ChatStatus
 from ..extensions import db
 from ..models import Chat, RoutingDecision, User
 from .accounts import presence_timeout
+from .report_counts import count_expired_unanswered
 from .routing import move_offline_chat
 from .settings import current_settings
 from .waiting_line import GivenChat, give_out_waiting, waiting_to_give
@@ -25,22 +26,31 @@ log = logging.getLogger(__name__)
 
 
 def expire_chats() -> int:
-    """Open chats whose response window has closed become expired: one UPDATE; the count.
+    """Open chats whose response window has closed become expired: two UPDATEs (those
+    nobody answered, the others); the count.
 
     "Closed" is judged by the database's clock: a runner whose clock runs ahead must not
-    expire a chat that still has time left.
+    expire a chat that still has time left. The unanswered ones keep who had them and are
+    added to the report counts, grouped (one upsert per day and hour and person).
     """
     closed = Chat.window_expires_at <= database_clock(db.session)
+    # The version bump makes a transfer dialog opened before the expiry refuse itself.
+    expired = {"status": ChatStatus.EXPIRED, "version": Chat.version + 1}
+    unanswered = db.session.execute(
+        update(Chat)
+        .where(Chat.status == ChatStatus.OPEN, closed, Chat.first_reply_at.is_(None))
+        .values(**expired, expired_unanswered=True, expired_holder_id=Chat.assignee_id)
+        .returning(Chat.opened_at, Chat.assignee_id)).tuples().all()
+    count_expired_unanswered(unanswered)
     # An UPDATE's result is a CursorResult (it has a rowcount); execute() is typed for any.
     result = cast(CursorResult[Any], db.session.execute(
-        update(Chat)
-        .where(Chat.status == ChatStatus.OPEN, closed)
-        # The version bump makes a transfer dialog opened before the expiry refuse itself.
-        .values(status=ChatStatus.EXPIRED, version=Chat.version + 1)))
+        update(Chat).where(Chat.status == ChatStatus.OPEN, closed)
+        .values(**expired, expired_holder_id=Chat.assignee_id)))
     db.session.flush()
-    if result.rowcount:
-        log.info("expired %d chat(s) past their response window", result.rowcount)
-    return result.rowcount
+    total = len(unanswered) + result.rowcount
+    if total:
+        log.info("expired %d chat(s) past their response window", total)
+    return total
 
 
 def expire_then_give_out(now: datetime) -> tuple[int, list[GivenChat]]:
