@@ -121,7 +121,9 @@ def test_expiry_is_one_statement_and_idempotent(app, make_user, count_queries):
     with count_queries() as queries:
         assert expire_chats() == 3
     sql = [s for s in queries.statements if not s.startswith("BEGIN")]  # SQLite's BEGIN
-    assert len(sql) == 1 and sql[0].startswith("UPDATE chats"), sql
+    # One UPDATE, then the report counts of the three (one upsert, their rows grouped).
+    assert len(sql) == 2 and sql[0].startswith("UPDATE chats"), sql
+    assert sql[1].startswith("INSERT INTO report_counts"), sql
     db.session.commit()
     assert expire_chats() == 0
     db.session.commit()

@@ -229,7 +229,7 @@ def _bucket(grain: str, dialect: str) -> Bucket:
     if grain == HOUR:
         return lambda at: func.substr(at, 1, 13).op("||")(literal_column("':00:00.000000'"))
     return lambda at: func.substr(at, 1, 14).op("||")(func.printf(
-        literal_column("'%02d'"), cast(func.substr(at, 15, 2), Integer) / 15 * 15)).op("||")(
+        literal_column("'%02d'"), cast(func.substr(at, 15, 2), Integer) // 15 * 15)).op("||")(
         literal_column("':00.000000'"))
 
 

@@ -7,9 +7,8 @@ once). The waiting line and reassigning unanswered chats have their own modules
 """
 import logging
 from datetime import datetime, timedelta
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..db import database_clock, lock_routing
@@ -26,31 +25,28 @@ log = logging.getLogger(__name__)
 
 
 def expire_chats() -> int:
-    """Open chats whose response window has closed become expired: two UPDATEs (those
-    nobody answered, the others); the count.
+    """Open chats whose response window has closed become expired: one UPDATE; the count.
 
     "Closed" is judged by the database's clock: a runner whose clock runs ahead must not
-    expire a chat that still has time left. The unanswered ones keep who had them and are
-    added to the report counts, grouped (one upsert per day and hour and person).
+    expire a chat that still has time left. Each keeps whether nobody had replied and who
+    had it (services.chat_facts.record_expiry); those nobody answered are added to the
+    report counts, grouped: one upsert per day and hour and person.
     """
     closed = Chat.window_expires_at <= database_clock(db.session)
-    # The version bump makes a transfer dialog opened before the expiry refuse itself.
-    expired = {"status": ChatStatus.EXPIRED, "version": Chat.version + 1}
-    unanswered = db.session.execute(
+    expired = db.session.execute(
         update(Chat)
-        .where(Chat.status == ChatStatus.OPEN, closed, Chat.first_reply_at.is_(None))
-        .values(**expired, expired_unanswered=True, expired_holder_id=Chat.assignee_id)
-        .returning(Chat.opened_at, Chat.assignee_id)).tuples().all()
-    count_expired_unanswered(unanswered)
-    # An UPDATE's result is a CursorResult (it has a rowcount); execute() is typed for any.
-    result = cast(CursorResult[Any], db.session.execute(
-        update(Chat).where(Chat.status == ChatStatus.OPEN, closed)
-        .values(**expired, expired_holder_id=Chat.assignee_id)))
+        .where(Chat.status == ChatStatus.OPEN, closed)
+        # The version bump makes a transfer dialog opened before the expiry refuse itself.
+        .values(status=ChatStatus.EXPIRED, version=Chat.version + 1,
+                expired_unanswered=Chat.first_reply_at.is_(None),
+                expired_holder_id=Chat.assignee_id)
+        .returning(Chat.opened_at, Chat.assignee_id, Chat.expired_unanswered)).tuples().all()
+    count_expired_unanswered((opened_at, holder) for opened_at, holder, unanswered in expired
+                             if unanswered)
     db.session.flush()
-    total = len(unanswered) + result.rowcount
-    if total:
-        log.info("expired %d chat(s) past their response window", total)
-    return total
+    if expired:
+        log.info("expired %d chat(s) past their response window", len(expired))
+    return len(expired)
 
 
 def expire_then_give_out(now: datetime) -> tuple[int, list[GivenChat]]:
