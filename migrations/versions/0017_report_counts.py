@@ -19,7 +19,8 @@ branch_labels = None
 depends_on = None
 
 # The count columns as this revision made them (models.report_counts).
-_REASONS = ("owner", "distribution", "group", "alternate", "unassigned", "unrecorded")
+_REASONS = ("owner", "distribution", "group", "alternate", "unassigned",
+            "offline_parent_transfer", "unrecorded")
 _BUCKETS = 26
 _COUNTS = (*(f"new_{reason}" for reason in _REASONS), "expired", "transfers_in",
            "transfers_out", *(f"reply_{i:02d}" for i in range(_BUCKETS)),

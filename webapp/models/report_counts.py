@@ -4,7 +4,7 @@ thousand rows whatever the number of chats.
 
 One row per (grain, start, user_id); every count a column, only ever incremented. The time
 histograms (first response, the waiting line) are a fixed set of columns, one per bucket of
-domain.reports.TIME_BUCKETS: 61 integer columns, none of them read one by one in a loop.
+domain.reports.TIME_BUCKETS: 62 integer columns, none of them read one by one in a loop.
 """
 from sqlalchemy import Column, Integer, String, Table
 
@@ -22,7 +22,8 @@ NOBODY = 0
 # New chats by the reason they opened with (a chat opened before reasons were recorded:
 # "unrecorded").
 OPENING_REASONS = (RoutingReason.OWNER, RoutingReason.DISTRIBUTION, RoutingReason.GROUP,
-                   RoutingReason.ALTERNATE, RoutingReason.UNASSIGNED)
+                   RoutingReason.ALTERNATE, RoutingReason.UNASSIGNED,
+                   RoutingReason.OFFLINE_TRANSFER)  # (a returning lead whose owner is offline)
 NEW_COLUMNS: dict[str | None, str] = {
     **{str(reason): f"new_{reason}" for reason in OPENING_REASONS}, None: "new_unrecorded"}
 REPLY_COLUMNS = tuple(f"reply_{index:02d}" for index in range(BUCKET_COUNT))
