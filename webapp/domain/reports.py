@@ -181,6 +181,8 @@ def _ceil(moment: datetime, unit: timedelta) -> datetime:
 
 
 def bucket_starts(moment: datetime) -> tuple[datetime, datetime, datetime]:
-    """The UTC day, hour and quarter hour a moment is counted in."""
-    quarter = _floor(moment, QUARTER_HOUR)
-    return _floor(moment, DAY), _floor(moment, HOUR), quarter
+    """The UTC day, hour and quarter hour a moment is counted in (by replace: the sweeps
+    call this once per chat)."""
+    utc = moment.astimezone(UTC)
+    hour = utc.replace(minute=0, second=0, microsecond=0)
+    return hour.replace(hour=0), hour, hour.replace(minute=utc.minute // 15 * 15)

@@ -292,7 +292,7 @@ def _count(batch: _Batch, opened: list[_Chat], now: datetime) -> None:
     (day, hour or quarter hour, person), whatever the batch's size."""
     count_openings((now, chat.assignee_id, chat.decision.reason)
                    for chat in opened if chat.decision is not None)
-    count_expired_unanswered((chat.opened_at, chat.expired_holder_id) for chat in batch.chats
+    count_expired_unanswered((chat.opened_at, chat.expired_holder_id, 1) for chat in batch.chats
                              if chat.expired_unanswered and chat.opened_at is not None
                              and chat.id is not None and chat.status == ChatStatus.EXPIRED)
 

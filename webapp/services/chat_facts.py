@@ -57,4 +57,4 @@ def record_expiry(chat: Chat) -> None:
     chat.expired_unanswered = chat.first_reply_at is None
     chat.expired_holder_id = chat.assignee_id
     if chat.expired_unanswered:
-        count_expired_unanswered([(chat.opened_at, chat.assignee_id)])
+        count_expired_unanswered([(chat.opened_at, chat.assignee_id, 1)])

@@ -30,10 +30,12 @@ from sqlalchemy import (
     not_,
     or_,
     select,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..db import UTCDateTime
 from ..domain.codes import RoutingReason
 from ..domain.reports import TIME_BUCKETS, bucket_starts, time_bucket
 from ..extensions import db
@@ -81,9 +83,10 @@ def count_first_reply(opened_at: datetime, replier_id: int | None, seconds: int)
     _add(_by_day_and_hour([(opened_at, replier_id, REPLY_COLUMNS[time_bucket(seconds)], 1)]))
 
 
-def count_expired_unanswered(chats: Iterable[tuple[datetime, int | None]]) -> None:
-    """Chats (opened at, who had them) that expired with no reply sent."""
-    _add(_by_day_and_hour([(opened_at, holder, "expired", 1) for opened_at, holder in chats]))
+def count_expired_unanswered(chats: Iterable[tuple[datetime, int | None, int]]) -> None:
+    """Chats that expired with no reply sent: (when they opened, or the UTC hour they
+    opened in; who had them; how many)."""
+    _add(_by_day_and_hour([(opened_at, holder, "expired", n) for opened_at, holder, n in chats]))
 
 
 def count_wait_ends(chats: Iterable[tuple[datetime, int]]) -> None:
@@ -214,6 +217,13 @@ def counted_between(since: datetime, until: datetime) -> dict[int, dict[str, int
     rows = db.session.execute(_summed(_sources(None, since, until), ("user_id",))).all()
     return {row.user_id: {name: getattr(row, name) or 0 for name in COUNT_COLUMNS}
             for row in rows}
+
+
+def hour_of(at, dialect: str) -> ColumnElement:
+    """SQL: the UTC hour a stored time lies in, read back as a datetime."""
+    if dialect == "postgresql":  # (the unit inline, so GROUP BY repeats the same text)
+        return type_coerce(func.date_trunc(literal_column("'hour'"), at), UTCDateTime())
+    return type_coerce(_bucket(HOUR, dialect)(at), UTCDateTime())
 
 
 def _bucket(grain: str, dialect: str) -> Bucket:

@@ -193,19 +193,18 @@ def first_response(facts: Facts) -> Report:
     """From the lead's first message to the first reply, per pre-seller who sent it: how
     many chats, and the bounds half and 90 % of them were answered within; and the whole
     team (managers' replies included)."""
-    columns = ("answered", *TIME_COLUMNS)
-    team = [facts.total(name) for name in REPLY_COLUMNS]
-    figures = {user_id: [counted[name] for name in REPLY_COLUMNS]
-               for user_id, counted in facts.counts.items() if user_id in facts.people}
+    answered = {user_id: [counted[name] for name in REPLY_COLUMNS]
+                for user_id, counted in facts.counts.items()
+                if user_id in facts.people and any(counted[name] for name in REPLY_COLUMNS)}
+    nothing = [0] * len(REPLY_COLUMNS)
     rows = []
-    for row in _people_rows(facts, {user_id: {} for user_id, b in figures.items() if any(b)},
-                            {}):
-        values, longer = _times(figures.get(int(row.key or 0), [0] * len(REPLY_COLUMNS)),
-                                "answered")
-        rows.append(Row(row.key, values, row.name, longer))
+    for person in _people_rows(facts, dict.fromkeys(answered, {}), {}):
+        values, longer = _times(answered.get(int(person.key or 0), nothing), "answered")
+        rows.append(Row(person.key, values, person.name, longer))
+    team = [facts.total(name) for name in REPLY_COLUMNS]
     values, longer = _times(team, "answered")
     rows.append(Row("team", values, longer=longer))
-    return Report("first-response", columns, rows)
+    return Report("first-response", ("answered", *TIME_COLUMNS), rows)
 
 
 def expired_unanswered(facts: Facts) -> Report:
