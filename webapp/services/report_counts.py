@@ -113,25 +113,24 @@ def _by_day_and_hour(events: Iterable[Event]):
 
 
 def _add(counts: Iterable[tuple[str, datetime, int, str, int]]) -> None:
-    """Add the counts: grouped by row, then one upsert per row (rows sharing their
-    columns in one executemany), in key order so two writers lock rows in the same order."""
+    """Add the counts: grouped by row, then one upsert (an executemany) of every row, in key
+    order, so two writers always lock the rows they share in the same order (no deadlock);
+    a row sets the columns any row of the call touches (0 for those it does not)."""
     rows: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for grain, start, user_id, column, count in counts:
         rows[(grain, start, user_id)][column] += count
     if not rows:
         return
-    by_columns: dict[tuple[str, ...], list[dict]] = defaultdict(list)
-    for key in sorted(rows):
-        columns = tuple(sorted(rows[key]))
-        by_columns[columns].append({**dict(zip(_KEY, key, strict=True)), **rows[key]})
+    columns = sorted({name for counted in rows.values() for name in counted})
+    params = [{**dict(zip(_KEY, key, strict=True)),
+               **{name: rows[key].get(name, 0) for name in columns}} for key in sorted(rows)]
     upsert = (postgresql.insert if db.session.get_bind().dialect.name == "postgresql"
               else sqlite.insert)
-    for columns, params in sorted(by_columns.items()):
-        statement = upsert(report_counts)
-        statement = statement.on_conflict_do_update(
-            index_elements=list(_KEY),
-            set_={name: report_counts.c[name] + statement.excluded[name] for name in columns})
-        db.session.execute(statement, params)
+    statement = upsert(report_counts)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(_KEY),
+        set_={name: report_counts.c[name] + statement.excluded[name] for name in columns})
+    db.session.execute(statement, params)
 
 
 # --- what the counts hold, computed from the facts -----------------------------------------
