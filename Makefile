@@ -65,7 +65,7 @@ serve: $(STAMP)
 jobs: $(STAMP)
 	$(FLASK) run-jobs
 
-## bench: the benchmark (BENCH_QUICK=1 for a short run)
+## bench: the benchmark (BENCH_QUICK=1 for a short run; BENCH_ONLY=dashboard: the dashboard row alone)
 bench: $(DEV_STAMP)
 	$(BIN)/python -m bench
 

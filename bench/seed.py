@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, func, insert, select, text, update
 from webapp.db import UTCDateTime
 from webapp.extensions import db
 from webapp.models import MANAGER, PRE_SELLER, User
+from webapp.services import report_counts
 from webapp.services.accounts import create_user
 
 MANAGER_EMAIL, MANAGER_PASSWORD = "manager@bench.test", "bench manager password"
@@ -72,15 +73,21 @@ def chats(count: int, *, open_chats: int, assignee_ids: list[int], now: datetime
         "INSERT INTO chats (lead_id, assignee_id, status, opened_at, last_inbound_at, "
         "last_message_at, last_message_preview, window_expires_at, awaiting_reply, "
         "unread_count, version, opened_reason, opened_assignee_id, first_inbound_at, "
-        "first_reply_by_id, first_response_seconds) " + series.format(
+        "first_reply_by_id, first_response_seconds, expired_unanswered, expired_holder_id) "
+        + series.format(
             columns="(:base + i), (:first + i % :team), "
                     "(CASE WHEN i < :open THEN 'open' WHEN i % 2 = 0 THEN 'closed' "
                     f"ELSE 'expired' END), {at}, {at}, {at}, 'Hello, is this still available?', "
                     f"{before.format(seconds='(CASE WHEN i < :open THEN (i * 43) % 86000 ELSE i % 2592000 END) - 86400')}, "
                     "(i % 3 = 0), (i % 3), 1, 'distribution', (:first + i % :team), "
                     f"{at}, (CASE WHEN i % 3 = 0 THEN NULL ELSE :first + i % :team END), "
-                    "(CASE WHEN i % 3 = 0 THEN NULL ELSE 10 + (i * 37) % 7207 END)")), params)
+                    "(CASE WHEN i % 3 = 0 THEN NULL ELSE 10 + (i * 37) % 7207 END), "
+                    # Expired ones nobody answered are counted against who had them.
+                    "(i >= :open AND i % 2 = 1 AND i % 3 = 0), "
+                    "(CASE WHEN i >= :open AND i % 2 = 1 THEN :first + i % :team END)")),
+        params)
     db.session.commit()
+    _counted(dialect)
     if dialect == "postgresql":
         # Lead ids were given explicitly: move the sequence past them. Then fresh
         # statistics, as autovacuum would give a live system.
@@ -106,15 +113,30 @@ def waiting_chats(count: int, now: datetime) -> None:
     db.session.execute(text(
         "INSERT INTO chats (lead_id, assignee_id, status, opened_at, last_inbound_at, "
         "last_message_at, last_message_preview, window_expires_at, awaiting_reply, "
-        "awaiting_since, unread_count, version) " + series.format(
+        "awaiting_since, unread_count, version, opened_reason) " + series.format(
             columns=f"(:base + i), NULL, 'open', {at}, {at}, {at}, 'Anyone there?', "
                     f"{before.format(seconds='((i * 3) % 3600) - 86400')}, "
-                    f"(1 = 1), {at}, 1, 1")), params)
+                    f"(1 = 1), {at}, 1, 1, 'unassigned'")), params)
     db.session.commit()
+    _counted(dialect)
     if dialect == "postgresql":
         db.session.execute(text("SELECT setval(pg_get_serial_sequence('leads', 'id'), "
                                 "(SELECT max(id) FROM leads))"))
         db.session.execute(text("ANALYZE chats"))
+        db.session.commit()
+
+
+def _counted(dialect: str) -> None:
+    """The report counts rebuilt from the chats just written (as `flask
+    rebuild-report-counts` does), after fresh statistics on PostgreSQL; so the dashboard is
+    measured on its real read path."""
+    if dialect == "postgresql":
+        db.session.execute(text("ANALYZE chats"))
+        db.session.commit()
+    report_counts.rebuild()
+    db.session.commit()
+    if dialect == "postgresql":
+        db.session.execute(text("ANALYZE report_counts"))
         db.session.commit()
 
 

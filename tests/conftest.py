@@ -97,7 +97,7 @@ def _test_config(url: str, instance: Path) -> dict:
 TABLES_IN_DELETE_ORDER = (
     "message_media", "message_templates", "quick_replies", "messages", "routing_decisions", "chats", "leads", "settings_alternate_recipients",
     "settings_distribution_groups", "group_members", "api_tokens", "webhook_events",
-    "job_runs", "user_sessions", "sign_in_failures",
+    "job_runs", "user_sessions", "sign_in_failures", "report_counts",
 )
 
 

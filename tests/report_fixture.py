@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from webapp.domain.codes import RoutingReason
 from webapp.extensions import db
 from webapp.models import MANAGER, Chat, Lead, RoutingDecision
+from webapp.services.report_counts import rebuild
 
 ZONE = "America/Sao_Paulo"
 DAY = "2026-03-10"
@@ -51,7 +52,9 @@ def seed(make_user):
                     first_reply_at=opened_at + timedelta(seconds=seconds) if seconds else None,
                     first_reply_by_id=replier.id if replier else None,
                     first_response_seconds=seconds,
-                    waiting_ended_at=opened_at + timedelta(seconds=waited) if waited else None)
+                    waiting_ended_at=opened_at + timedelta(seconds=waited) if waited else None,
+                    waited_seconds=waited, expired_unanswered=status == "expired" and not seconds,
+                    expired_holder_id=now_with.id if status == "expired" and now_with else None)
         db.session.add(chat)
     db.session.flush()
     any_chat = db.session.query(Chat).first()
@@ -63,6 +66,8 @@ def seed(make_user):
         db.session.add(RoutingDecision(chat_id=any_chat.id, reason=reason, created_at=at(when),
                                        from_assignee_id=source.id if source else None,
                                        assignee_id=target.id))
+    # The facts were written directly: their report counts are rebuilt from them.
+    rebuild()
     db.session.commit()
     return ana, bruno, carla, maria
 
@@ -75,14 +80,15 @@ EXPECTED = {
                   {"spread": 3, "unassigned": 2, "total": 7}),
     "new-chats-by-reason": ([("owner", 1), ("distribution", 3), ("alternate", 1),
                              ("unassigned", 2)], {}),
-    # Ana 60, 180, 300: median 180; p90 at rank 2 × 0.9 = 1.8 → 180 + 0.8 × 120 = 276.
-    # Team 30, 60, 180, 300, 900: median 180; p90 at rank 3.6 → 300 + 0.6 × 600 = 660.
-    "first-response": ([("Ana Souza", 3, 180, 276), ("Bruno Lima", 1, 30, 30),
-                        ("Carla Dias", 0, None, None), ("team", 5, 180, 660)], {}),
+    # Percentiles are the bound of the bucket holding the rank ⌈n × fraction⌉.
+    # Ana 60, 180, 300: median the 2nd (180, bucket ≤ 180 s), p90 the 3rd (300, ≤ 300 s).
+    # Team 30, 60, 180, 300, 900: median the 3rd (180 → ≤ 180), p90 the 5th (900 → ≤ 900).
+    "first-response": ([("Ana Souza", 3, 180, 300), ("Bruno Lima", 1, 30, 30),
+                        ("Carla Dias", 0, None, None), ("team", 5, 180, 900)], {}),
     # Bruno's 01:30 chat (22:30 local) expired unanswered; the 16:00 one nobody had.
     "expired-unanswered": ([("Ana Souza", 0), ("Bruno Lima", 1), ("Carla Dias", 0),
                             ("unassigned", 1)], {}),
-    # Two opened unassigned; one given out after 600 s.
+    # Two opened unassigned; one given out after 600 s (bucket ≤ 600 s).
     "waiting-line": ([("waiting_line", 2, 1, 600, 600)], {}),
     # Local hours 1, 10, 11, 22, 12, 13, 23; all on Tuesday (weekday 1).
     "volume-by-hour": ([(h, 1 if h in (1, 10, 11, 12, 13, 22, 23) else 0) for h in range(24)],

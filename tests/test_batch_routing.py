@@ -14,7 +14,7 @@ from webapp.db import utcnow
 from webapp.domain.codes import ChatStatus
 from webapp.domain.settings_rules import GROUPS_MODE
 from webapp.extensions import db
-from webapp.models import Chat, Lead, RoutingDecision, User
+from webapp.models import Chat, Lead, RoutingDecision, User, report_counts
 from webapp.services.batch_routing import route_and_store
 from webapp.services.routing import route_inbound
 from webapp.whatsapp.payload import InboundMessage
@@ -34,7 +34,8 @@ def snapshot() -> dict:
         (leads[c.lead_id], c.status, c.assignee_id, c.group_id, c.unread_count,
          c.awaiting_reply, c.awaiting_since, c.last_inbound_at, c.window_expires_at,
          c.last_message_at, c.last_message_preview, c.version, c.assigned_at is not None,
-         c.opened_reason, c.opened_assignee_id, c.first_inbound_at)
+         c.opened_reason, c.opened_assignee_id, c.first_inbound_at, c.expired_unanswered,
+         c.expired_holder_id)
         for c in db.session.scalars(select(Chat))), key=repr)
     chat_leads = {c.id: leads[c.lead_id] for c in db.session.scalars(select(Chat))}
     decisions = sorted(((chat_leads[d.chat_id], d.reason, d.assignee_id, d.group_id,
@@ -45,7 +46,11 @@ def snapshot() -> dict:
                        key=repr)
     users = sorted(((u.id, u.last_assigned_at) for u in db.session.scalars(select(User))),
                    key=repr)
-    return {"chats": chats, "decisions": decisions, "leads": lead_rows, "users": users}
+    # The dashboard's report counts: the batch adds them grouped, one upsert per row.
+    counts = [tuple(row) for row in db.session.execute(
+        select(report_counts).order_by(*report_counts.primary_key.columns))]
+    return {"chats": chats, "decisions": decisions, "leads": lead_rows, "users": users,
+            "report_counts": counts}
 
 
 def both_ways(messages: list[InboundMessage], now) -> tuple[dict, dict]:
@@ -100,6 +105,7 @@ def test_a_mixed_batch_routes_exactly_as_one_message_at_a_time(team):
     assert batched == one_by_one
     reasons = {reason for _, reason, *_ in batched["decisions"]}
     assert {"owner", "offline_parent_transfer", "distribution"} <= reasons
+    assert batched["report_counts"]  # openings and the lapsed chat's expiry were counted
 
 
 def test_group_mode_and_alternates_route_the_same_way(team, make_group):

@@ -246,7 +246,7 @@ def test_routing_issues_the_same_queries_for_3_or_60_pre_sellers(make_group, cou
         counts.append(queries.count)
         db.session.commit()
     assert counts[0] == counts[1]
-    assert counts[0] <= 12
+    assert counts[0] <= 13  # one of them adds the new chat to the report counts
 
 
 def test_20_new_leads_at_once_spread_evenly_over_4_pre_sellers(app, make_user):

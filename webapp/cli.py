@@ -11,7 +11,7 @@ from .domain.limits import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 from .extensions import db
 from .jobs import run_jobs_command, sweep_command
 from .models import MANAGER, ROLES
-from .services import accounts, demo
+from .services import accounts, demo, report_counts
 from .webhooks.cli import reprocess_events_command, simulate_inbound_command
 
 
@@ -93,10 +93,18 @@ def reset_demo_command():
                "demo team, with new passwords.")
 
 
+@click.command("rebuild-report-counts")
+def rebuild_report_counts_command():
+    """Recompute the dashboard's report counts from the chats' facts (one transaction)."""
+    report_counts.rebuild()
+    db.session.commit()
+    click.echo("The report counts were rebuilt from the chats' facts.")
+
+
 def register_cli(app: Flask) -> None:
     """Attach every CLI command to the app."""
     for command in (create_user_command, set_role_command, seed_demo_command, reset_demo_command,
                     reprocess_events_command, simulate_inbound_command,
                     create_api_token_command, revoke_api_token_command, run_jobs_command,
-                    sweep_command):
+                    sweep_command, rebuild_report_counts_command):
         app.cli.add_command(command)

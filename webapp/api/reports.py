@@ -10,9 +10,13 @@ from . import bp
 
 
 def report_body(report: Report) -> dict:
-    """A report's rows as the page and the CSV show them: key, name (people) and figures."""
+    """A report's rows as the page and the CSV show them: key, name (people) and figures;
+    a time column whose share took longer than the last bucket's bound is null and named
+    in the row's "longer"."""
     return {"report": report.key, "columns": list(report.columns), "summary": report.summary,
-            "rows": [{"key": row.key, "name": row.name, **row.values} for row in report.rows]}
+            "rows": [{"key": row.key, "name": row.name, **row.values,
+                      **({"longer": list(row.longer)} if row.longer else {})}
+                     for row in report.rows]}
 
 
 @bp.get("/reports")

@@ -2,12 +2,19 @@
 
 Pure: `today` and the zone are parameters. A period is whole local days; its boundaries are
 the local midnights, converted to UTC, so a chat at 01:30 UTC belongs to the previous day
-in São Paulo. Volume is counted by the database per quarter hour in UTC and folded here into
-local hours and weekdays: every zone's offset is a whole number of quarter hours, so each
-UTC quarter hour lies in exactly one local hour, whatever the zone and its DST.
+in São Paulo. Reports read counts kept per UTC day, hour and quarter hour (the report
+counts); a period is cut here into the whole UTC days, the whole UTC hours at its edges and
+any sub-hour minutes left (zones such as Asia/Kolkata), which are read from the chats.
+Volume is counted per quarter hour in UTC and folded here into local hours and weekdays:
+every zone's offset is a whole number of quarter hours, so each UTC quarter hour lies in
+exactly one local hour, whatever the zone and its DST.
+
+Times (first response, the waiting line) are counted in fixed buckets, so a percentile is
+the upper bound of the bucket that holds its rank: "90 % answered within 15 min".
 """
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -16,6 +23,13 @@ from zoneinfo import ZoneInfo
 MAX_PERIOD_DAYS = 366
 # Volume is counted per quarter hour in UTC, then folded into local hours.
 QUARTER_HOUR = timedelta(minutes=15)
+HOUR, DAY = timedelta(hours=1), timedelta(days=1)
+
+# The upper bounds (seconds, inclusive) of the buckets that times are counted in: steps a
+# person reads at a glance. A last bucket holds everything longer (more than 24 h).
+TIME_BUCKETS = (10, 20, 30, 45, 60, 90, 120, 180, 240, 300, 420, 600, 900, 1200, 1800, 2700,
+                3600, 5400, 7200, 10800, 14400, 21600, 28800, 43200, 86400)
+BUCKET_COUNT = len(TIME_BUCKETS) + 1
 
 
 class PeriodChoice(StrEnum):
@@ -79,31 +93,31 @@ def chosen_period(first: date, last: date, zone: str) -> Period:
     return Period(first, last, zone)
 
 
-def percentile(histogram: Mapping[int, int], fraction: float) -> float | None:
-    """The `fraction` percentile (0.5 = median) of values given as {value: how many}.
+def time_bucket(seconds: int) -> int:
+    """The index of the bucket a time in whole seconds is counted in (the last: longer
+    than every bound)."""
+    for index, bound in enumerate(TIME_BUCKETS):
+        if seconds <= bound:
+            return index
+    return len(TIME_BUCKETS)
 
-    Linear interpolation between the two closest ranks, as PostgreSQL's percentile_cont and
-    spreadsheets' PERCENTILE compute it: rank (n − 1) × fraction, counted from 0. None when
-    there is nothing to measure.
+
+def percentile_within(buckets: Sequence[int], fraction: float) -> tuple[int | None, bool]:
+    """The `fraction` percentile (0.5 = median) of times counted per bucket, as the upper
+    bound of the bucket holding its rank (nearest rank: the ⌈fraction × n⌉-th smallest).
+
+    (seconds, False): that share took at most `seconds`. (None, True): it is in the last
+    bucket, longer than every bound. (None, False): nothing to measure.
     """
-    total = sum(histogram.values())
+    total = sum(buckets)
     if total == 0:
-        return None
-    rank = (total - 1) * fraction
-    below = int(rank)
-    low, high = _nth(histogram, below), _nth(histogram, min(below + 1, total - 1))
-    value = low + (high - low) * (rank - below)
-    return int(value) if value.is_integer() else value  # 180 s, not 180.0
-
-
-def _nth(histogram: Mapping[int, int], index: int) -> int:
-    """The value at 0-based `index` of the histogram's values in ascending order."""
-    seen = 0
-    for value in sorted(histogram):
-        seen += histogram[value]
-        if index < seen:
-            return value
-    raise IndexError(index)
+        return None, False
+    rank, seen = max(math.ceil(total * fraction), 1), 0
+    for index, count in enumerate(buckets):
+        seen += count
+        if seen >= rank:
+            return (TIME_BUCKETS[index], False) if index < len(TIME_BUCKETS) else (None, True)
+    raise AssertionError("the rank lies within the total")
 
 
 def spread(counts: Iterable[int]) -> int:
@@ -128,3 +142,47 @@ def local_hours_and_weekdays(quarters: Iterable[tuple[datetime, int]],
 def quarter_start(day_hour: datetime, quarter: int) -> datetime:
     """The UTC instant a quarter hour starts: its hour (aware or naive UTC) and 0–3."""
     return day_hour.replace(minute=0, second=0, microsecond=0, tzinfo=UTC) + quarter * QUARTER_HOUR
+
+
+@dataclass(frozen=True)
+class Pieces:
+    """A span of UTC time cut by what counts it: whole UTC days, whole UTC hours, and the
+    minutes left at its edges; each part as [start, end) ranges."""
+
+    days: list[tuple[datetime, datetime]] = field(default_factory=list)
+    hours: list[tuple[datetime, datetime]] = field(default_factory=list)
+    minutes: list[tuple[datetime, datetime]] = field(default_factory=list)
+
+
+def utc_pieces(start: datetime, end: datetime) -> Pieces:
+    """[start, end) as whole UTC days inside it, whole UTC hours at its edges and
+    leftover minutes at its edges (none when its ends lie on whole hours)."""
+    first_hour, last_hour = _ceil(start, HOUR), _floor(end, HOUR)
+    if first_hour >= last_hour:
+        return Pieces(minutes=[(start, end)] if start < end else [])
+    minutes = [(a, b) for a, b in ((start, first_hour), (last_hour, end)) if a < b]
+    first_day, last_day = _ceil(first_hour, DAY), _floor(last_hour, DAY)
+    if first_day >= last_day:
+        return Pieces(hours=[(first_hour, last_hour)], minutes=minutes)
+    hours = [(a, b) for a, b in ((first_hour, first_day), (last_day, last_hour)) if a < b]
+    return Pieces([(first_day, last_day)], hours, minutes)
+
+
+def _floor(moment: datetime, unit: timedelta) -> datetime:
+    """The moment rounded down to a whole UTC hour or day."""
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    return epoch + (moment.astimezone(UTC) - epoch) // unit * unit
+
+
+def _ceil(moment: datetime, unit: timedelta) -> datetime:
+    """The moment rounded up to a whole UTC hour or day."""
+    floor = _floor(moment, unit)
+    return floor if floor == moment else floor + unit
+
+
+def bucket_starts(moment: datetime) -> tuple[datetime, datetime, datetime]:
+    """The UTC day, hour and quarter hour a moment is counted in (by replace: the sweeps
+    call this once per chat)."""
+    utc = moment.astimezone(UTC)
+    hour = utc.replace(minute=0, second=0, microsecond=0)
+    return hour.replace(hour=0), hour, hour.replace(minute=utc.minute // 15 * 15)

@@ -2,7 +2,7 @@
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..db import UTCDateTime, utcnow
@@ -132,6 +132,12 @@ class Chat(Model):
     first_reply_by_id: Mapped[int | None] = mapped_column()
     first_response_seconds: Mapped[int | None] = mapped_column()
     waiting_ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Its time in the waiting line, whole seconds (set with waiting_ended_at); whether it
+    # expired with no reply sent, and who had it then (the report counts are rebuilt from
+    # these; a reply sent later, reviving it, does not undo the expiry).
+    waited_seconds: Mapped[int | None] = mapped_column()
+    expired_unanswered: Mapped[bool] = mapped_column(default=False, server_default=false())
+    expired_holder_id: Mapped[int | None] = mapped_column()
     # Bumped on every change of assignee or status: the transfer dialog's optimistic lock.
     version: Mapped[int] = mapped_column(default=1)
 

@@ -19,6 +19,7 @@ from ..extensions import db
 from ..models import PRE_SELLER, Chat, RoutingDecision, User, group_members
 from .accounts import presence_timeout
 from .chat_facts import record_wait_end
+from .report_counts import count_transfer
 from .settings import current_settings
 
 
@@ -136,6 +137,7 @@ def reassign(chat: Chat, to: User, *, reason: RoutingReason, facts: dict, now: d
                                actor_id=actor.id if actor else None, facts=facts,
                                note=note, created_at=now)
     record_wait_end(chat, now)
+    count_transfer(now, reason, chat.assignee_id, to.id)
     chat.assignee, chat.assigned_at, chat.overdue_since = to, now, None
     if group_id is not None:
         chat.group_id = group_id

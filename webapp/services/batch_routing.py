@@ -27,12 +27,14 @@ from ..extensions import db
 from ..models import Chat, Lead, Message, MessageMedia, RoutingDecision, User
 from ..whatsapp.payload import InboundMessage
 from .assignment import people_for_new_chats, routing_rules
+from .report_counts import count_expired_unanswered, count_openings
 from .routing import RoutingError, record_message
 
 # The chat columns a message (or an expiry) may change, written back by primary key.
 _CHAT_STATE = ("status", "version", "last_inbound_at", "window_expires_at", "last_message_at",
                "last_message_preview", "last_message_details", "awaiting_reply",
-               "awaiting_since", "unread_count", "first_inbound_at")
+               "awaiting_since", "unread_count", "first_inbound_at", "expired_unanswered",
+               "expired_holder_id")
 
 
 @dataclass(eq=False)
@@ -71,6 +73,10 @@ class _Chat:
     awaiting_since: datetime | None = None
     unread_count: int = 0
     first_inbound_at: datetime | None = None  # a dashboard fact (services.chat_facts)
+    expired_unanswered: bool = False  # dashboard facts of an expiry (record_expiry)
+    expired_holder_id: int | None = None
+    opened_at: datetime | None = None  # read, to count an expiry (report counts)
+    first_reply_at: datetime | None = None
     decision: Decision | None = None
 
 
@@ -121,6 +127,7 @@ def _read(messages: list[InboundMessage], now: datetime) -> _Batch:
         _index(batch, lead)
     if leads:
         columns = [getattr(Chat, name) for name in ("id", "lead_id", "assignee_id", "group_id",
+                                                    "opened_at", "first_reply_at",
                                                     *_CHAT_STATE)]
         query = select(*columns).where(Chat.lead_id.in_(sorted(leads)),
                                        Chat.status == ChatStatus.OPEN)
@@ -210,6 +217,9 @@ def _expire(batch: _Batch, chat: _Chat) -> None:
     """The window passed and the expiry job has not run yet: expire the chat now, so the
     message opens a new chat (and window); its assignee has one open chat fewer."""
     chat.status, chat.version = ChatStatus.EXPIRED, chat.version + 1
+    # The dashboard's facts of an expiry (services.chat_facts.record_expiry).
+    chat.expired_unanswered = chat.first_reply_at is None
+    chat.expired_holder_id = chat.assignee_id
     _, people = _people(batch)
     if chat.assignee_id in people:
         in_activity = chat.last_inbound_at is not None and chat.last_inbound_at >= _since(batch)
@@ -252,6 +262,7 @@ def _write(batch: _Batch, placed: list[tuple[_Chat, InboundMessage]]) -> None:
     for chat, chat_id in zip(opened, ids, strict=True):
         chat.id = chat_id
     _write_decisions(opened, now)
+    _count(batch, opened, now)
     with_media = any(message.media is not None for _, message in placed)
     ids = insert_rows(session, Message, [_message_row(chat, message, now)
                                          for chat, message in placed], with_ids=with_media)
@@ -274,6 +285,16 @@ def _write_decisions(opened: list[_Chat], now: datetime) -> None:
         db.session.execute(update(User).where(User.id.in_(winners))
                            .values(last_assigned_at=now)
                            .execution_options(synchronize_session=False))
+
+
+def _count(batch: _Batch, opened: list[_Chat], now: datetime) -> None:
+    """The report counts of the batch's openings and expiries, grouped: one upsert per
+    (day, hour or quarter hour, person), whatever the batch's size."""
+    count_openings((now, chat.assignee_id, chat.decision.reason)
+                   for chat in opened if chat.decision is not None)
+    count_expired_unanswered((chat.opened_at, chat.expired_holder_id, 1) for chat in batch.chats
+                             if chat.expired_unanswered and chat.opened_at is not None
+                             and chat.id is not None and chat.status == ChatStatus.EXPIRED)
 
 
 def _lead_row(lead: _Lead) -> dict:

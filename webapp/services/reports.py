@@ -1,33 +1,46 @@
 """The dashboard's reports: one function per report makes its rows; page, CSV and JSON all
 render those rows.
 
-Every figure is a grouped count over the facts stored on chats when they happened
-(services.chat_facts), read through the `ix_chats_report` index by when the chat opened, or
-over routing decisions by when they were made: no report reads messages. Percentiles and the
-local hour and weekday buckets are the domain's (domain.reports).
+Every figure is read from the report counts (models.report_counts), kept per UTC day, hour
+and quarter hour as the facts happen: a period's whole UTC days from the day rows, the
+whole UTC hours at its edges from the hour rows, and the minutes left at its edges (zones
+whose midnight is not on a UTC hour) summed from the chats' facts themselves
+(services.report_counts.counted_between). So a 30-day report reads about pre-sellers × 31
+rows, whatever the number of chats. New chats, first replies, expiries and waits count by
+when the chat opened, transfers by when they were decided. Percentiles come from the time
+buckets (domain.reports): the bound the share was answered within.
 """
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
-from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, select
+from sqlalchemy import Integer, and_, cast, func, or_, select
 
-from ..domain.codes import ChatStatus, RoutingReason
+from ..domain.codes import RoutingReason
 from ..domain.reports import (
     Period,
+    Pieces,
     local_hours_and_weekdays,
-    percentile,
-    quarter_start,
+    percentile_within,
     spread,
+    utc_pieces,
 )
 from ..extensions import db
-from ..models import PRE_SELLER, Chat, RoutingDecision, User
+from ..models import PRE_SELLER, User, report_counts
+from ..models.report_counts import (
+    COUNT_COLUMNS,
+    DAY,
+    HOUR,
+    NEW_COLUMNS,
+    NOBODY,
+    QUARTER,
+    REPLY_COLUMNS,
+    WAIT_COLUMNS,
+)
+from .report_counts import counted_between
 
-# Decisions that move a chat from one pre-seller to another.
-TRANSFERS = (RoutingReason.MANUAL_TRANSFER, RoutingReason.OFFLINE_TRANSFER,
-             RoutingReason.REASSIGNED)
 MEDIAN, P90 = 0.5, 0.9
 
 
@@ -39,6 +52,8 @@ class Row:
     key: int | str | None
     values: dict[str, int | float | None]
     name: str | None = None
+    # Time columns whose share took longer than the last bucket's bound (value None).
+    longer: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,9 +81,10 @@ class Facts:
         start, end = period.bounds()
         return cls(start, end, period.zone)
 
-    def opened_in(self):
-        """SQL: the chat opened in the period."""
-        return and_(Chat.opened_at >= self.start, Chat.opened_at < self.end)
+    @cached_property
+    def pieces(self) -> Pieces:
+        """The period as whole UTC days, whole UTC hours and leftover minutes."""
+        return utc_pieces(self.start, self.end)
 
     @cached_property
     def people(self) -> dict[int, tuple[str, bool]]:
@@ -77,31 +93,46 @@ class Facts:
             select(User.id, User.name, User.active).where(User.role == PRE_SELLER))}
 
     @cached_property
-    def openings(self) -> Sequence[tuple[int | None, str | None, int | None, int, int]]:
-        """(who got it when it opened, why, who has it now, 1 if it expired unanswered,
-        how many) of the chats opened in the period: one pass over the index serves the new
-        chats, their reasons and the chats that expired unanswered."""
-        lapsed = case((and_(Chat.status == ChatStatus.EXPIRED,
-                            Chat.first_response_seconds.is_(None)), 1), else_=0)
-        return db.session.execute(
-            select(Chat.opened_assignee_id, Chat.opened_reason, Chat.assignee_id, lapsed,
-                   func.count())
-            .where(self.opened_in())
-            .group_by(Chat.opened_assignee_id, Chat.opened_reason, Chat.assignee_id,
-                      lapsed)).tuples().all()
+    def counts(self) -> dict[int, dict[str, int]]:
+        """Every count of the period per person (NOBODY: no one), summed: one query over
+        the day and hour rows, plus the edge minutes from the chats' facts."""
+        spans = [and_(report_counts.c.grain == grain, report_counts.c.start >= since,
+                      report_counts.c.start < until)
+                 for grain, ranges in ((DAY, self.pieces.days), (HOUR, self.pieces.hours))
+                 for since, until in ranges]
+        totals: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNT_COLUMNS, 0))
+        if spans:
+            for row in db.session.execute(
+                    select(report_counts.c.user_id,
+                           *(cast(func.sum(report_counts.c[name]), Integer).label(name)
+                             for name in COUNT_COLUMNS))
+                    .where(or_(*spans)).group_by(report_counts.c.user_id)).mappings():
+                _add_to(totals[row["user_id"]], row)
+        for since, until in self.pieces.minutes:
+            for user_id, counted in counted_between(since, until).items():
+                _add_to(totals[user_id], counted)
+        return dict(totals)
 
-    @cached_property
-    def response_times(self) -> Sequence[tuple[int | None, int | None, int]]:
-        """(who answered first, seconds, how many) of the answered chats opened in it."""
-        return db.session.execute(
-            select(Chat.first_reply_by_id, Chat.first_response_seconds, func.count())
-            .where(self.opened_in(), Chat.first_response_seconds.is_not(None))
-            .group_by(Chat.first_reply_by_id, Chat.first_response_seconds)).tuples().all()
+    def total(self, column: str) -> int:
+        """A count summed over everyone."""
+        return sum(counted[column] for counted in self.counts.values())
 
     @cached_property
     def volume(self) -> tuple[list[int], list[int]]:
         """New chats per local hour of day and per local weekday."""
-        return _volume(self)
+        first, *others = (report_counts.c[name] for name in NEW_COLUMNS.values())
+        new = sum(others, start=first)
+        quarters = db.session.execute(
+            select(report_counts.c.start, new)
+            .where(report_counts.c.grain == QUARTER, report_counts.c.start >= self.start,
+                   report_counts.c.start < self.end)).tuples().all()
+        return local_hours_and_weekdays(quarters, self.zone)
+
+
+def _add_to(totals: dict[str, int], counted) -> None:
+    """Add one row of counts to a person's totals."""
+    for name in COUNT_COLUMNS:
+        totals[name] += counted[name] or 0
 
 
 def _people_rows(facts: Facts, figures: dict[int, dict], empty: dict) -> list[Row]:
@@ -114,108 +145,86 @@ def _people_rows(facts: Facts, figures: dict[int, dict], empty: dict) -> list[Ro
             for user_id in ids]
 
 
+def _new(counted: dict[str, int]) -> int:
+    """New chats in one person's counts, whatever their reason."""
+    return sum(counted[name] for name in NEW_COLUMNS.values())
+
+
 def new_chats(facts: Facts) -> Report:
     """New chats per pre-seller (who got each when it opened) and the spread between the
     most and the fewest among active pre-sellers."""
-    counts: dict[int, int] = defaultdict(int)
-    for user_id, _, _, _, count in facts.openings:
-        if user_id is not None and user_id in facts.people:
-            counts[user_id] += count
+    counts = {user_id: _new(counted) for user_id, counted in facts.counts.items()
+              if user_id in facts.people and _new(counted)}
     rows = _people_rows(facts, {user_id: {"new_chats": n} for user_id, n in counts.items()},
                         {"new_chats": 0})
     active = [counts.get(user_id, 0) for user_id, (_, on) in facts.people.items() if on]
-    unassigned = sum(n for _, reason, _, _, n in facts.openings
-                     if reason == RoutingReason.UNASSIGNED)
     return Report("new-chats", ("new_chats",), rows,
-                  {"spread": spread(active), "unassigned": unassigned,
-                   "total": sum(n for *_, n in facts.openings)})
+                  {"spread": spread(active),
+                   "unassigned": facts.total(NEW_COLUMNS[RoutingReason.UNASSIGNED]),
+                   "total": sum(facts.total(name) for name in NEW_COLUMNS.values())})
 
 
 def new_chats_by_reason(facts: Facts) -> Report:
-    """New chats by the reason routing gave them (owner, distribution, alternate, …)."""
-    counts: dict[str | None, int] = defaultdict(int)
-    for _, reason, _, _, count in facts.openings:
-        counts[reason] += count
+    """New chats by the reason routing gave them (owner, distribution, alternate, …), in
+    the order reasons are declared; chats opened before reasons were kept: None, last."""
     order = [reason.value for reason in RoutingReason]
-    keys = sorted(counts, key=lambda r: order.index(r) if r in order else len(order))
+    reasons = sorted(NEW_COLUMNS, key=lambda r: order.index(r) if r in order else len(order))
     return Report("new-chats-by-reason", ("new_chats",),
-                  [Row(key, {"new_chats": counts[key]}) for key in keys])
+                  [Row(reason, {"new_chats": facts.total(NEW_COLUMNS[reason])})
+                   for reason in reasons if facts.total(NEW_COLUMNS[reason])])
+
+
+TIME_COLUMNS = ("median_within_seconds", "p90_within_seconds")
+
+
+def _times(buckets: list[int], counted: str) -> tuple[dict, tuple[str, ...]]:
+    """How many, and the bounds the median and the 90th percentile were within (None:
+    longer than the last bound, named in the second value, or nothing counted)."""
+    values: dict[str, int | float | None] = {counted: sum(buckets)}
+    longer = []
+    for column, fraction in zip(TIME_COLUMNS, (MEDIAN, P90), strict=True):
+        values[column], over = percentile_within(buckets, fraction)
+        if over:
+            longer.append(column)
+    return values, tuple(longer)
 
 
 def first_response(facts: Facts) -> Report:
-    """Seconds from the lead's first message to the first reply, per pre-seller who sent
-    it: how many chats, median and 90th percentile; and the whole team (managers' replies
-    included)."""
-    by_person: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    team: dict[int, int] = defaultdict(int)
-    for user_id, seconds, count in facts.response_times:
-        if seconds is None:  # the query asks for answered chats only
-            continue
-        team[seconds] += count
-        if user_id is not None and user_id in facts.people:
-            by_person[user_id][seconds] += count
-    rows = _people_rows(facts, {user_id: _times(h) for user_id, h in by_person.items()},
-                        _times({}))
-    rows.append(Row("team", _times(team)))
-    return Report("first-response", ("answered", "median_seconds", "p90_seconds"), rows)
-
-
-def _times(histogram: dict[int, int]) -> dict[str, int | float | None]:
-    """How many, the median and the 90th percentile of a histogram of seconds."""
-    return {"answered": sum(histogram.values()), "median_seconds": percentile(histogram, MEDIAN),
-            "p90_seconds": percentile(histogram, P90)}
+    """From the lead's first message to the first reply, per pre-seller who sent it: how
+    many chats, and the bounds half and 90 % of them were answered within; and the whole
+    team (managers' replies included)."""
+    answered = {user_id: [counted[name] for name in REPLY_COLUMNS]
+                for user_id, counted in facts.counts.items()
+                if user_id in facts.people and any(counted[name] for name in REPLY_COLUMNS)}
+    nothing = [0] * len(REPLY_COLUMNS)
+    rows = []
+    for person in _people_rows(facts, dict.fromkeys(answered, {}), {}):
+        values, longer = _times(answered.get(int(person.key or 0), nothing), "answered")
+        rows.append(Row(person.key, values, person.name, longer))
+    team = [facts.total(name) for name in REPLY_COLUMNS]
+    values, longer = _times(team, "answered")
+    rows.append(Row("team", values, longer=longer))
+    return Report("first-response", ("answered", *TIME_COLUMNS), rows)
 
 
 def expired_unanswered(facts: Facts) -> Report:
     """Chats opened in the period that expired with no reply, per pre-seller who had them
-    (and those nobody had)."""
-    counts: dict[int | None, int] = defaultdict(int)
-    for _, _, holder, lapsed, count in facts.openings:
-        if lapsed:
-            counts[holder] += count
+    when they expired (and those nobody had)."""
+    counts = {user_id: counted["expired"] for user_id, counted in facts.counts.items()
+              if counted["expired"]}
     rows = _people_rows(facts, {user_id: {"expired": n} for user_id, n in counts.items()
                                 if user_id in facts.people}, {"expired": 0})
-    rows.append(Row("unassigned", {"expired": counts.get(None, 0)}))
+    rows.append(Row("unassigned", {"expired": counts.get(NOBODY, 0)}))
     return Report("expired-unanswered", ("expired",), rows)
 
 
 def waiting_line(facts: Facts) -> Report:
     """Chats that opened with nobody to take them: how many, how many were given out, and
-    the median and 90th percentile of their time in the waiting line (seconds)."""
-    rows = db.session.execute(
-        select(Chat.opened_at, Chat.waiting_ended_at)
-        .where(facts.opened_in(), Chat.opened_reason == RoutingReason.UNASSIGNED)).all()
-    waits: dict[int, int] = defaultdict(int)
-    for opened_at, ended_at in rows:
-        if ended_at is not None:
-            waits[max(round((ended_at - opened_at).total_seconds()), 0)] += 1
-    return Report("waiting-line", ("waited", "given_out", "median_seconds", "p90_seconds"),
-                  [Row("waiting_line", {"waited": len(rows), "given_out": sum(waits.values()),
-                                        "median_seconds": percentile(waits, MEDIAN),
-                                        "p90_seconds": percentile(waits, P90)})])
-
-
-def _volume(facts: Facts) -> tuple[list[int], list[int]]:
-    """New chats per local hour of day and per local weekday (Monday first), counted by the
-    database per UTC quarter hour (at most 96 rows a day) and folded by the domain."""
-    hour: ColumnElement
-    quarter: ColumnElement
-    if db.session.get_bind().dialect.name == "postgresql":
-        hour = func.date_trunc("hour", Chat.opened_at)
-        quarter = func.floor(func.extract("minute", Chat.opened_at) / 15)
-    else:  # stored as text: 'YYYY-MM-DD HH:MM:SS.ffffff'
-        hour = func.substr(Chat.opened_at, 1, 13)
-        quarter = cast(func.substr(Chat.opened_at, 15, 2), Integer) / 15
-    quarters = db.session.execute(
-        select(hour, quarter, func.count()).where(facts.opened_in())
-        .group_by(hour, quarter)).tuples().all()
-    return local_hours_and_weekdays(
-        ((quarter_start(_hour(h), int(q)), n) for h, q, n in quarters), facts.zone)
-
-
-def _hour(value) -> datetime:
-    """An hour as the database grouped it: a datetime (PostgreSQL) or 'YYYY-MM-DD HH'."""
-    return value if isinstance(value, datetime) else datetime.fromisoformat(value + ":00")
+    the bounds half and 90 % of them were given out within."""
+    values, longer = _times([facts.total(name) for name in WAIT_COLUMNS], "given_out")
+    values = {"waited": facts.total(NEW_COLUMNS[RoutingReason.UNASSIGNED]), **values}
+    return Report("waiting-line", ("waited", "given_out", *TIME_COLUMNS),
+                  [Row("waiting_line", values, longer=longer)])
 
 
 def volume_by_hour(facts: Facts) -> Report:
@@ -235,19 +244,10 @@ def volume_by_weekday(facts: Facts) -> Report:
 def transfers(facts: Facts) -> Report:
     """Chats moved to (in) and away from (out) each pre-seller in the period: manual
     transfers, offline parent chat transfers and unanswered chats reassigned."""
-    moves = db.session.execute(
-        select(RoutingDecision.from_assignee_id, RoutingDecision.assignee_id, func.count())
-        .where(RoutingDecision.created_at >= facts.start, RoutingDecision.created_at < facts.end,
-               RoutingDecision.from_assignee_id.is_not(None),
-               RoutingDecision.reason.in_(TRANSFERS))
-        .group_by(RoutingDecision.from_assignee_id, RoutingDecision.assignee_id)).tuples().all()
-    figures: dict[int, dict] = defaultdict(lambda: {"in": 0, "out": 0})
-    for source, target, count in moves:
-        if source in facts.people:
-            figures[source]["out"] += count
-        if target in facts.people:
-            figures[target]["in"] += count
-    rows = _people_rows(facts, dict(figures), {"in": 0, "out": 0})
+    figures = {user_id: {"in": counted["transfers_in"], "out": counted["transfers_out"]}
+               for user_id, counted in facts.counts.items()
+               if user_id in facts.people and (counted["transfers_in"] or counted["transfers_out"])}
+    rows = _people_rows(facts, figures, {"in": 0, "out": 0})
     return Report("transfers", ("in", "out"), rows)
 
 

@@ -26,7 +26,8 @@ from .assignment import (
     reassign,
     routing_rules,
 )
-from .chat_facts import record_first_inbound, record_opening
+from .chat_facts import record_expiry, record_first_inbound, record_opening
+from .report_counts import count_openings
 
 
 class RoutingError(ValueError):
@@ -73,6 +74,7 @@ def route_inbound(*, wa_id: str | None, user_id: str | None, name: str, message_
         # The window passed and the expiry job has not run yet: expire it now, so the
         # message opens a new chat (and a new window) as the lead would expect.
         chat.status, chat.version = ChatStatus.EXPIRED, chat.version + 1
+        record_expiry(chat)
         db.session.flush()
         chat = None
     decision = None
@@ -196,6 +198,7 @@ def _record_decision(chat: Chat, decision: Decision, now: datetime) -> None:
                                    assignee_id=decision.assignee_id, group_id=decision.group_id,
                                    facts=decision.facts, created_at=now))
     db.session.flush()
+    count_openings([(chat.opened_at, decision.assignee_id, decision.reason)])
 
 
 def record_message(chat: Chat, message_at: datetime, preview: str,

@@ -7,9 +7,8 @@ once). The waiting line and reassigning unanswered chats have their own modules
 """
 import logging
 from datetime import datetime, timedelta
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..db import database_clock, lock_routing
@@ -17,6 +16,7 @@ from ..domain.codes import ChatStatus
 from ..extensions import db
 from ..models import Chat, RoutingDecision, User
 from .accounts import presence_timeout
+from .report_counts import count_expired_unanswered, hour_of
 from .routing import move_offline_chat
 from .settings import current_settings
 from .waiting_line import GivenChat, give_out_waiting, waiting_to_give
@@ -28,19 +28,57 @@ def expire_chats() -> int:
     """Open chats whose response window has closed become expired: one UPDATE; the count.
 
     "Closed" is judged by the database's clock: a runner whose clock runs ahead must not
-    expire a chat that still has time left.
+    expire a chat that still has time left. Each keeps whether nobody had replied and who
+    had it (services.chat_facts.record_expiry); those nobody answered are added to the
+    report counts per UTC hour opened and holder, grouped by the database (a handful of
+    rows, not one per chat), then one upsert per day and hour row.
     """
-    closed = Chat.window_expires_at <= database_clock(db.session)
-    # An UPDATE's result is a CursorResult (it has a rowcount); execute() is typed for any.
-    result = cast(CursorResult[Any], db.session.execute(
-        update(Chat)
-        .where(Chat.status == ChatStatus.OPEN, closed)
-        # The version bump makes a transfer dialog opened before the expiry refuse itself.
-        .values(status=ChatStatus.EXPIRED, version=Chat.version + 1)))
+    # The version bump makes a transfer dialog opened before the expiry refuse itself.
+    expired = {"status": ChatStatus.EXPIRED, "version": Chat.version + 1,
+               "expired_unanswered": Chat.first_reply_at.is_(None),
+               "expired_holder_id": Chat.assignee_id}
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        # One statement: the UPDATE's rows grouped as they come back (a data-changing CTE).
+        db.session.flush()
+        changed = (update(Chat).where(Chat.status == ChatStatus.OPEN,
+                                      Chat.window_expires_at <= database_clock(db.session))
+                   .values(**expired)
+                   .returning(Chat.opened_at, Chat.assignee_id, Chat.expired_unanswered)
+                   .cte("expired"))
+        hour = hour_of(changed.c.opened_at, dialect)
+        groups = db.session.execute(
+            select(hour, changed.c.assignee_id, changed.c.expired_unanswered, func.count())
+            .group_by(hour, changed.c.assignee_id, changed.c.expired_unanswered)).all()
+        _forget_expired()
+    else:
+        # SQLite's transactions hold its one write lock from their start (BEGIN IMMEDIATE):
+        # the chats counted here are exactly those the UPDATE then expires, at the same
+        # instant of the database's clock, read once.
+        closed = Chat.window_expires_at <= db.session.scalar(select(database_clock(db.session)))
+        hour = hour_of(Chat.opened_at, dialect)
+        groups = db.session.execute(
+            select(hour, Chat.assignee_id, Chat.first_reply_at.is_(None), func.count())
+            .where(Chat.status == ChatStatus.OPEN, closed)
+            .group_by(hour, Chat.assignee_id, Chat.first_reply_at.is_(None))).all()
+        db.session.execute(update(Chat).where(Chat.status == ChatStatus.OPEN, closed)
+                           .values(**expired))
+    count_expired_unanswered((at, holder, n) for at, holder, unanswered, n in groups
+                             if unanswered)
     db.session.flush()
-    if result.rowcount:
-        log.info("expired %d chat(s) past their response window", result.rowcount)
-    return result.rowcount
+    total = sum(n for *_, n in groups)
+    if total:
+        log.info("expired %d chat(s) past their response window", total)
+    return total
+
+
+def _forget_expired() -> None:
+    """Open chats already in the session are read again when next used (the UPDATE in a
+    CTE leaves the session's objects as they were)."""
+    for item in list(db.session.identity_map.values()):
+        # (As loaded: reading `status` of an expired object would load it again.)
+        if isinstance(item, Chat) and inspect(item).dict.get("status") == ChatStatus.OPEN:
+            db.session.expire(item)
 
 
 def expire_then_give_out(now: datetime) -> tuple[int, list[GivenChat]]:

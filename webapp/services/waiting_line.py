@@ -17,11 +17,13 @@ from sqlalchemy import Table, bindparam, exists, func, insert, literal, select, 
 from sqlalchemy.orm.util import identity_key
 
 from ..db import UTCDateTime, lock_routing
-from ..domain.codes import ChatStatus
+from ..domain.codes import ChatStatus, RoutingReason
 from ..domain.waiting_line import WaitingChat, give_out
 from ..extensions import db
 from ..models import Chat, Lead, RoutingDecision, User
 from .assignment import new_lead_people, routing_rules
+from .chat_facts import waited_seconds
+from .report_counts import count_wait_ends
 from .settings import current_settings
 
 
@@ -60,7 +62,7 @@ def give_out_waiting(now: datetime) -> list[GivenChat]:
     rules = routing_rules()
     rows = db.session.execute(
         select(Chat.id, Chat.lead_id, Chat.opened_at, Chat.last_inbound_at,
-               Chat.window_expires_at)
+               Chat.window_expires_at, Chat.opened_reason, Chat.waiting_ended_at)
         .where(is_waiting(), Chat.window_expires_at > now).order_by(Chat.opened_at, Chat.id)
         .with_for_update(skip_locked=True, of=Chat)).all()
     waiting = [WaitingChat(row.id, row.opened_at, row.last_inbound_at, row.window_expires_at)
@@ -69,25 +71,34 @@ def give_out_waiting(now: datetime) -> list[GivenChat]:
     given = give_out(waiting, people, rules, now)
     if not given:
         return []
-    _write(given, {row.id: row.lead_id for row in rows}, now)
+    _write(given, {row.id: row for row in rows}, now)
     names = {person.id: person.name for person in people}
     return [GivenChat(chat.id, winner, names[winner])
             for chat, decision in given if (winner := decision.assignee_id) is not None]
 
 
-def _write(given, lead_ids: dict[int, int], now: datetime) -> None:
-    """The chats, their leads' owners, the decisions and the recipients: four statements."""
+def _write(given, read: dict, now: datetime) -> None:
+    """The chats, their leads' owners, the decisions and the recipients: four statements;
+    then the report counts of the waits that ended (one upsert per day and hour)."""
     # A mapped class's __table__ is typed as any FromClause; each of ours is a Table.
     chats, leads, users = (cast(Table, model.__table__) for model in (Chat, Lead, User))
-    rows = [{"chat": chat.id, "lead": lead_ids[chat.id], "to": decision.assignee_id,
-             "group": decision.group_id} for chat, decision in given]
+    rows = [{"chat": chat.id, "lead": read[chat.id].lead_id, "to": decision.assignee_id,
+             "group": decision.group_id,
+             "waited": waited_seconds(read[chat.id].opened_at, now)}
+            for chat, decision in given]
     db.session.flush()
     db.session.execute(
         update(chats).where(chats.c.id == bindparam("chat"))
         .values(assignee_id=bindparam("to"), group_id=bindparam("group"), assigned_at=now,
                 overdue_since=None, version=chats.c.version + 1,
                 waiting_ended_at=func.coalesce(chats.c.waiting_ended_at,
-                                               literal(now, UTCDateTime()))), rows)
+                                               literal(now, UTCDateTime())),
+                waited_seconds=func.coalesce(chats.c.waited_seconds, bindparam("waited"))),
+        rows)
+    # (services.chat_facts.record_wait_end, in bulk.)
+    count_wait_ends((read[row["chat"]].opened_at, row["waited"]) for row in rows
+                    if read[row["chat"]].waiting_ended_at is None
+                    and read[row["chat"]].opened_reason == RoutingReason.UNASSIGNED)
     db.session.execute(update(leads).where(leads.c.id == bindparam("lead"))
                        .values(owner_id=bindparam("to")), rows)
     db.session.execute(insert(cast(Table, RoutingDecision.__table__)), [

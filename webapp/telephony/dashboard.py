@@ -13,6 +13,7 @@ from flask_login import current_user
 from ..auth.access import manager_required
 from ..chats.presenters import MINUTE, poll_is_current, poll_token
 from ..db import utcnow
+from ..domain.reports import TIME_BUCKETS
 from ..formatting import duration
 from ..services import chat_lists
 from ..services.dashboard import nobody_can_take, team_now
@@ -33,7 +34,8 @@ def _words() -> dict:
     return {"chart_columns": report_words.chart_columns, "report_subject": report_words.subject,
             "report_row": report_words.row_label, "report_column": report_words.column_label,
             "report_value": report_words.shown, "report_readable": report_words.readable,
-            "report_day": report_words.report_day}
+            "report_day": report_words.report_day,
+            "report_longer": report_words.longer_than_every_bound}
 
 
 def _team_context() -> dict:
@@ -50,6 +52,14 @@ def _team_context() -> dict:
 def _cell(text: str) -> str:
     """A name as a CSV cell a spreadsheet shows and never runs as a formula."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _figure(row, column: str):
+    """A figure as a CSV cell: empty when missing, '>86400' when its share took longer than
+    the last time bucket's bound."""
+    if column in row.longer:
+        return f">{TIME_BUCKETS[-1]}"
+    return "" if row.values[column] is None else row.values[column]
 
 
 @bp.get("/dashboard")
@@ -97,8 +107,7 @@ def report_csv(report):
     writer = csv.writer(out)
     writer.writerow([subject(made), *(column_label(c) for c in made.columns)])
     for row in made.rows:
-        writer.writerow([_cell(row_label(made, row)),
-                         *("" if row.values[c] is None else row.values[c] for c in made.columns)])
+        writer.writerow([_cell(row_label(made, row)), *(_figure(row, c) for c in made.columns)])
     name = f"{report}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
     return out.getvalue(), 200, {"Content-Type": "text/csv; charset=utf-8",
                                  "Content-Disposition": f'attachment; filename="{name}"'}

@@ -6,6 +6,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..domain.reports import TIME_BUCKETS
 from ..formatting import duration
 from ..labels import reason_label
 from ..services.reports import Report, Row
@@ -27,13 +28,15 @@ SUBJECTS = {
 }
 COLUMNS = {
     "new_chats": _l("New chats"), "answered": _l("Chats answered"),
-    "median_seconds": _l("Median (seconds)"), "p90_seconds": _l("90th percentile (seconds)"),
+    # Times are counted in buckets: a percentile is the bound its share took at most.
+    "median_within_seconds": _l("Half within (seconds)"),
+    "p90_within_seconds": _l("90% within (seconds)"),
     "expired": _l("Expired unanswered"), "waited": _l("Opened with nobody to take them"),
     "given_out": _l("Given out"), "in": _l("Transferred in"), "out": _l("Transferred out"),
 }
 # The columns each report's chart draws (the table shows them all); none: a table alone.
 CHARTED = {"new-chats": ("new_chats",), "new-chats-by-reason": ("new_chats",),
-           "first-response": ("median_seconds", "p90_seconds"),
+           "first-response": ("median_within_seconds", "p90_within_seconds"),
            "expired-unanswered": ("expired",), "volume-by-hour": ("new_chats",),
            "volume-by-weekday": ("new_chats",), "transfers": ("in", "out")}
 # Row keys that are not people, hours or reasons.
@@ -78,10 +81,16 @@ def shown(value) -> str:
 
 
 def readable(column: str, value) -> str:
-    """Seconds also as a duration a person reads at a glance ('' for other figures)."""
+    """A bound in seconds also as a duration a person reads at a glance, '≤ 15 min' ('' for
+    other figures)."""
     if value is None or not column.endswith("_seconds"):
         return ""
-    return duration(timedelta(seconds=value))
+    return _("≤ %(duration)s", duration=duration(timedelta(seconds=value)))
+
+
+def longer_than_every_bound() -> str:
+    """A percentile whose share took longer than the last time bucket's bound."""
+    return _("more than %(duration)s", duration=duration(timedelta(seconds=TIME_BUCKETS[-1])))
 
 
 def chart_columns(report: Report) -> tuple[str, ...]:
