@@ -44,3 +44,16 @@ POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.
 def sizes() -> Sizes:
     """The quick sizes when BENCH_QUICK is set, else the full ones."""
     return QUICK if os.environ.get("BENCH_QUICK") not in (None, "", "0") else FULL
+
+
+# BENCH_ONLY=webhook: only the webhook's phases, the two consumers' checks and the steady
+# latency (a few minutes, no million chats); its table goes to bench/out/, not results.md.
+ONLY_CHOICES = ("", "webhook")
+
+
+def bench_only() -> str:
+    """The part of the run BENCH_ONLY names ("" for everything)."""
+    only = os.environ.get("BENCH_ONLY", "")
+    if only not in ONLY_CHOICES:
+        raise SystemExit(f"BENCH_ONLY must be one of {ONLY_CHOICES[1:]}, not {only!r}")
+    return only
