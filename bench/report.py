@@ -128,8 +128,9 @@ def markdown(table: list[tuple], sizes, took: float) -> str:
              f"gunicorn with {WORKERS} sync workers for Relay and for the baseline; "
              f"{sizes.concurrency} client threads on loopback; at most {sizes.requests:,} requests "
              f"or {sizes.seconds:.0f} s per phase. Ratios are taken within this one run. "
-             f"The delivery consumer runs in the bench's process; the backlogs hold "
-             f"{sizes.backlog:,} deliveries each.", "",
+             f"The webhook's POSTs are answered in front of Flask (webhooks.fast_path). "
+             f"The delivery consumer runs in its own process for the steady latency, in the "
+             f"bench's for the drains; the backlogs hold {sizes.backlog:,} deliveries each.", "",
              "| database | measure | value | ratio | target | |", "|---|---|---|---|---|---|"]
     lines += ["| " + " | ".join(row) + " |" for row in table]
     return "\n".join(lines) + "\n"

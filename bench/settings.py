@@ -1,6 +1,6 @@
 """The benchmark's sizes and limits: the full run (≤ 5 min on 2 cores) or BENCH_QUICK=1."""
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,16 @@ POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.
 
 
 def sizes() -> Sizes:
-    """The quick sizes when BENCH_QUICK is set, else the full ones."""
-    return QUICK if os.environ.get("BENCH_QUICK") not in (None, "", "0") else FULL
+    """The quick sizes when BENCH_QUICK is set, else the full ones; BENCH_REQUESTS sets the
+    webhook requests per phase (on a quiet machine 1,500 take under a second: too short a
+    phase to compare)."""
+    chosen = QUICK if os.environ.get("BENCH_QUICK") not in (None, "", "0") else FULL
+    requests = os.environ.get("BENCH_REQUESTS", "")
+    if requests:
+        if not requests.isdigit() or int(requests) < 1:
+            raise SystemExit(f"BENCH_REQUESTS must be a positive number, not {requests!r}")
+        chosen = replace(chosen, requests=int(requests))
+    return chosen
 
 
 # BENCH_ONLY=webhook: only the webhook's phases, the two consumers' checks and the steady

@@ -1,10 +1,9 @@
 """Security headers on every response; nothing but static files may be stored by a browser.
 
 The one home of these rules: Flask's responses get them after each request, and the
-webhook's fast path (webhooks.fast_path, outside Flask's request handling) from `secure`.
+webhook's fast path (webhooks.fast_path, outside Flask's request handling) NOT_STORABLE.
 """
 from flask import Flask, Response, request
-from werkzeug.datastructures import Headers
 
 # No inline script, style or handler and no eval anywhere: every behaviour lives in
 # /static, and htmx is told not to eval (the htmx-config meta in base.html).
@@ -28,22 +27,21 @@ HEADERS = {
 }
 
 
-def secure(headers: Headers, *, storable: bool) -> None:
-    """Add the headers; pages, fragments and JSON carry lead data, so none but our own
-    files (`storable`) may be stored.
+# The headers of an answer no browser may store, as WSGI header pairs, for answers made
+# outside Flask (the webhook's fast path): the same rules, written once.
+NOT_STORABLE = (*HEADERS.items(), ("Cache-Control", "no-store"))
+
+
+def _secure(response: Response) -> Response:
+    """Add the headers; pages, fragments and JSON carry lead data, so none may be stored.
 
     no-store also keeps Back from showing a chat that has since moved on: the browser asks
     again, and the server answers as things are now.
     """
     for name, value in HEADERS.items():
-        headers.setdefault(name, value)
-    if not storable:
-        headers["Cache-Control"] = "no-store"
-
-
-def _secure(response: Response) -> Response:
-    """Secure a response of Flask's, by the endpoint that made it."""
-    secure(response.headers, storable=request.endpoint in STORABLE)
+        response.headers.setdefault(name, value)
+    if request.endpoint not in STORABLE:
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 
