@@ -216,12 +216,34 @@ def test_a_server_request_notifies_postgresql_listeners_only_for_a_queued_delive
         assert list(listener.notifies(timeout=1, stop_after=1)) == []
         assert post_outside_any_context(app, text_payload()).status_code == 200
         heard = [n.channel for n in listener.notifies(timeout=10, stop_after=1)]
-        # The pooled connection went back in its ordinary, transactional mode.
-        with db.engine.connect() as connection:
-            assert connection.get_isolation_level() != "AUTOCOMMIT"
     finally:
         raw.invalidate()
     assert heard == [deliveries.CHANNEL]
+
+
+def test_a_connection_the_database_dropped_is_replaced_without_a_503(app):
+    """The webhook's connections are not pinged before each use (a round trip per
+    request): one the database dropped fails, and the store is tried again on a new one."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's connections are files in this process")
+    store = app.extensions[receipt.STORE]
+    store.engine.dispose()
+    assert post_outside_any_context(app, text_payload(wa_id="5511955550010")).status_code == 200
+    raw = store.engine.raw_connection()  # the pool's one connection, the request's
+    pid = raw.driver_connection.info.backend_pid
+    raw.close()
+    db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    db.session.commit()
+    response = post_outside_any_context(app, text_payload(wa_id="5511955550011"))
+    assert response.status_code == 200 and count_events() == 2
+
+
+def test_a_body_shorter_than_its_stated_size_is_a_400_and_not_stored(app, client):
+    body = as_body(text_payload())
+    response = client.post(URL, input_stream=io.BytesIO(body[:20]), headers=signed_headers(body),
+                           environ_overrides={"CONTENT_LENGTH": str(len(body))})
+    assert response.status_code == 400 and response.json["error"]
+    assert response.headers["Cache-Control"] == "no-store" and count_events() == 0
 
 
 @pytest.fixture
@@ -282,7 +304,7 @@ def test_an_unexpected_error_is_a_500_json_logged_by_its_class(app, client, capl
     def broken(body):
         raise RuntimeError("parser bug")
 
-    monkeypatch.setattr(receipt, "parse_delivery", broken)
+    monkeypatch.setattr(receipt, "check_delivery", broken)
     with caplog.at_level(logging.INFO):
         response = post(client, text_payload(name=SECRET_NAME))
     assert response.status_code == 500

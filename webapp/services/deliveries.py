@@ -11,7 +11,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, or_, select, text, update
+from sqlalchemy import (
+    Connection,
+    Insert,
+    Select,
+    Table,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from ..bulk import update_rows
@@ -55,23 +67,31 @@ class Attempt:
     refused: str | None = None
 
 
-def store(connection: Connection, body: bytes, now: datetime, *,
-          refusal: str | None = None) -> int:
-    """Keep a signed delivery exactly as received and tell the consumers (when its
-    transaction commits); its id. One Core statement, prepared once: the webhook's whole
-    work on the database.
+def store_statement(dialect_name: str, *, refused: bool) -> Insert | Select:
+    """The one statement that stores a delivery (its parameters: stored_values) and
+    returns its id; on PostgreSQL a queued one also notifies the consumers, on commit."""
+    return _STORE_AND_NOTIFY if dialect_name == "postgresql" and not refused else _STORE
 
-    A body that is not a Cloud API delivery (`refusal` says why) is kept dead at once:
-    retrying cannot make it readable, and a manager can still see it. SQLite: the caller
-    sets the in-process wake-up after committing.
-    """
+
+def stored_values(body: bytes, now: datetime, refusal: str | None) -> dict:
+    """A delivery's row as received. A body that is not a Cloud API delivery (`refusal`
+    says why) is kept dead at once: retrying cannot make it readable, and a manager can
+    still see it."""
     values: dict = {"body": body, "received_at": now, "attempts": 0, "error": None,
                     "dead_at": None, "failure": None}
     if refusal is not None:
         values |= {"attempts": 1, "error": refusal[:ERROR_LENGTH], "dead_at": now,
                    "failure": DeliveryFailure.BAD_PAYLOAD}
-    notify = refusal is None and connection.dialect.name == "postgresql"
-    return connection.execute(_STORE_AND_NOTIFY if notify else _STORE, values).scalar_one()
+    return values
+
+
+def store(connection: Connection, body: bytes, now: datetime, *,
+          refusal: str | None = None) -> int:
+    """Keep a signed delivery exactly as received and tell the consumers (when its
+    transaction commits); its id. SQLite: the caller sets the in-process wake-up after
+    committing. (Servers store through delivery_store, the same statement.)"""
+    statement = store_statement(connection.dialect.name, refused=refusal is not None)
+    return connection.execute(statement, stored_values(body, now, refusal)).scalar_one()
 
 
 def announce(session: AnySession) -> None:

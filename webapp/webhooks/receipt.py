@@ -6,12 +6,9 @@ and the Flask view (routes) both answer with `receive`, so they cannot drift apa
 size limit is checked before the body is read, by each caller (MAX_BODY_BYTES).
 """
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..db import utcnow
@@ -19,14 +16,15 @@ from ..delivery_wakeup import wake_consumers
 from ..extensions import db
 from ..logsafe import describe_error
 from ..services import deliveries
-from ..whatsapp.payload import PayloadError, parse_delivery
+from ..services.delivery_store import PooledStore, webhook_engine
+from ..whatsapp.payload import PayloadError, check_delivery
 from ..whatsapp.signature import SIGNATURE_HEADER, is_valid
 
 log = logging.getLogger(__name__)
 # Far above any real delivery; read before the signature is checked, so it must be bounded.
 MAX_BODY_BYTES = 5 * 1024 * 1024
-# Where init_app keeps the app's engine, for requests served outside an app context.
-ENGINE = "relay_webhook_engine"
+# Where init_app keeps how requests served outside an app context store deliveries.
+STORE = "relay_webhook_store"
 BAD_SIGNATURE = f"Missing or invalid {SIGNATURE_HEADER} signature."
 NOT_STORED = "The delivery could not be stored; please retry it."
 
@@ -40,9 +38,10 @@ class Answer:
 
 
 def init_app(app: Flask) -> None:
-    """Remember the app's engine, so a delivery is stored without pushing an app context."""
+    """Store without pushing an app context, through delivery_store's engine."""
     with app.app_context():
-        app.extensions[ENGINE] = db.engine
+        engine = webhook_engine(db.engine, app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    app.extensions[STORE] = PooledStore(engine)
 
 
 def receive(app: Flask, body: bytes, signature: str | None) -> Answer:
@@ -53,14 +52,12 @@ def receive(app: Flask, body: bytes, signature: str | None) -> Answer:
         log.warning("webhook POST with a missing or wrong signature refused")
         return Answer(401, {"error": BAD_SIGNATURE})
     try:
-        parse_delivery(body)
+        check_delivery(body)
         refusal = None
     except PayloadError as error:
         refusal = error
     try:
-        with _transaction(app) as connection:
-            event_id = deliveries.store(connection, body, utcnow(),
-                                        refusal=str(refusal) if refusal else None)
+        event_id = _store(app, body, str(refusal) if refusal else None)
     except SQLAlchemyError as error:
         log.error("could not store a webhook delivery: %s", describe_error(error))
         return Answer(503, {"error": NOT_STORED})
@@ -71,29 +68,21 @@ def receive(app: Flask, body: bytes, signature: str | None) -> Answer:
     return Answer(200, {"received": True, "event": event_id, "queued": True})
 
 
-@contextmanager
-def _transaction(app: Flask) -> Iterator[Connection]:
-    """A connection whose work is committed when the block ends (rolled back on error).
+def _store(app: Flask, body: bytes, refusal: str | None) -> int:
+    """Store and commit the delivery; its id.
 
-    Outside any app context (every server): a pooled connection of the engine, on
-    PostgreSQL in autocommit, since the store is one statement (INSERT and NOTIFY) and so
-    its own transaction: one round trip. Inside an app context of this app (the Flask view;
-    the test client within a test) the context's session and its transaction, as Flask's
-    own request handling would share them (on SQLite a second connection would wait for
-    the write lock that session may hold).
+    Outside any app context (every server): through a pooled connection of the engine, in
+    one autocommit statement (delivery_store). Inside an app context of this app (the Flask
+    view; the test client within a test) through the context's session and its
+    transaction, as Flask's own request handling would share them (on SQLite a second
+    connection would wait for the write lock that session may hold).
     """
-    if has_app_context() and current_app._get_current_object() is app:  # type: ignore[attr-defined]
-        try:
-            yield db.session.connection()
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            raise
-        return
-    engine: Engine = app.extensions[ENGINE]
-    if engine.dialect.name != "postgresql":
-        with engine.begin() as connection:
-            yield connection
-        return
-    with engine.connect() as connection:
-        yield connection.execution_options(isolation_level="AUTOCOMMIT")
+    if not (has_app_context() and current_app._get_current_object() is app):  # type: ignore[attr-defined]
+        return app.extensions[STORE].store(body, utcnow(), refusal)
+    try:
+        event_id = deliveries.store(db.session.connection(), body, utcnow(), refusal=refusal)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return event_id
