@@ -25,6 +25,7 @@ from .settings import (
     SERIAL_REQUESTS,
     STEADY_RATE,
     WAITING_CHATS,
+    WARM_UP_REQUESTS,
     WORKERS,
     bench_only,
     sizes,
@@ -44,9 +45,11 @@ def webhook_phases(database, sizes) -> dict:
     results = {}
     baseline.create_table(database.url)
     with gunicorn("bench.baseline:app", env) as url:
+        warm_up(url)
         for run in runs:
             results[run.prefix + "baseline"] = run.post(url, run.numbers(), "Hi")
     with gunicorn("wsgi:app", env) as url:
+        warm_up(url)
         for run in runs:
             new = results[run.prefix + "new lead"] = run.post(url, run.numbers(), "Hi, a quote?")
             answered = sorted({item.lead for item in new.delivered})
@@ -55,6 +58,13 @@ def webhook_phases(database, sizes) -> dict:
                 url, WEBHOOK, queue.status_deliveries(run.count),
                 concurrency=run.concurrency, seconds=run.seconds)
     return results
+
+
+def warm_up(url: str) -> None:
+    """Untimed signed POSTs first, the same for both apps: the first phase would otherwise
+    also measure each worker's first database connections and statements."""
+    post_all(url, WEBHOOK, queue.status_deliveries(WARM_UP_REQUESTS), concurrency=WORKERS * 2,
+             seconds=10)
 
 
 def queue_phases(database, sizes, *, drain: bool = True) -> dict:

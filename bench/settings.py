@@ -36,6 +36,7 @@ OPEN_CHATS = 2_000          # open chats at every size: a day's traffic; the res
 WAITING_CHATS = 1_000       # unassigned chats the waiting line gives out…
 COMING_ONLINE = 50          # …when this many pre-sellers come online at once
 STEADY_RATE = 100           # deliveries per second for the receipt-to-routed latency
+WARM_UP_REQUESTS = 300      # untimed status deliveries posted to each app before its phases
 CONSUMERS = 2               # consumers routing the webhook phases' deliveries at once
 APP_SECRET = "bench-app-secret"
 POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -49,8 +49,9 @@ class _Compiled:
 
 
 # The webhook's own PostgreSQL pool, per process: a store holds a connection about a
-# millisecond, so a few serve every thread; a burst opens more, closed after use.
-POOL_SIZE, MAX_OVERFLOW = 2, 14
+# millisecond, so a few serve every thread (a burst opens up to 4 more, closed after use,
+# then waits its turn): 4 workers stay within PostgreSQL's default 100 connections.
+POOL_SIZE, MAX_OVERFLOW = 2, 4
 
 
 def webhook_engine(app_engine: Engine, options: dict) -> Engine:
