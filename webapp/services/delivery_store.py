@@ -61,7 +61,8 @@ def webhook_engine(app_engine: Engine, options: dict) -> Engine:
         return app_engine
     return create_engine(app_engine.url, **{
         **options, "pool_pre_ping": False, "isolation_level": "AUTOCOMMIT",
-        "pool_size": POOL_SIZE, "max_overflow": MAX_OVERFLOW})
+        # In autocommit no transaction outlives its statement: nothing to roll back.
+        "pool_reset_on_return": None, "pool_size": POOL_SIZE, "max_overflow": MAX_OVERFLOW})
 
 
 class PooledStore:
