@@ -57,7 +57,8 @@ def sizes() -> Sizes:
 
 # BENCH_ONLY=webhook: only the webhook's phases, the two consumers' checks and the steady
 # latency (a few minutes, no million chats); its table goes to bench/out/, not results.md.
-ONLY_CHOICES = ("", "webhook")
+# (BENCH_ONLY=dashboard is dispatched by __main__ to dashboard_only.)
+ONLY_CHOICES = ("", "webhook", "dashboard")
 
 
 def bench_only() -> str:
