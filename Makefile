@@ -65,7 +65,8 @@ serve: $(STAMP)
 jobs: $(STAMP)
 	$(FLASK) run-jobs
 
-## bench: the benchmark (BENCH_QUICK=1 for a short run; BENCH_ONLY=dashboard: the dashboard row alone)
+## bench: the benchmark (BENCH_QUICK=1 for a short run; BENCH_ONLY=dashboard: the dashboard row alone;
+## BENCH_ONLY=webhook: the webhook, the consumers' checks and the steady latency)
 bench: $(DEV_STAMP)
 	$(BIN)/python -m bench
 

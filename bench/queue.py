@@ -1,22 +1,28 @@
 """The delivery queue's measures: status deliveries to acknowledge, how fast a backlog is
 routed (drain rate), receipt-to-routed latency at a steady pace, and two consumers at once.
 
-The consumer measured is Relay's own (webhooks.handling.drain, delivery_consumer), run in
-this process against the same throwaway database the gunicorn-served webhook writes to.
+The consumer measured is Relay's own (webhooks.handling.drain, delivery_consumer), against
+the same throwaway database the gunicorn-served webhook writes to: for the drain rates and
+the two consumers at once, threads of this process; for the steady latency, its own
+process (bench.consumer), as `run-jobs` runs it in production.
 """
 import json
+import signal
 import statistics
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from webapp import create_app
 from webapp.db import utcnow
-from webapp.delivery_consumer import DeliveryConsumer
 from webapp.extensions import db
 from webapp.models import WebhookEvent
 from webapp.webhooks import handling
@@ -24,6 +30,7 @@ from webapp.whatsapp.signature import sign
 
 from .databases import app_config
 from .load import Delivery, _post, deliveries
+from .servers import ROOT
 from .settings import APP_SECRET
 
 BATCH = 500
@@ -95,43 +102,54 @@ def backlog_drain_rates(url: str, count: int) -> dict:
 
 
 def steady_latency(url: str, base_url: str, path: str, *, rate: int, seconds: float) -> dict:
-    """Post new-lead deliveries at `rate` per second while a consumer runs (woken by the
-    webhook's commit: NOTIFY on PostgreSQL; on SQLite, from another process, its short
-    poll); the time from each delivery's receipt to its batch's commit, in ms."""
+    """Post new-lead deliveries at `rate` per second while a consumer runs in its own
+    process, as in production (woken by the webhook's commit: NOTIFY on PostgreSQL; on
+    SQLite, from another process, its short poll); the time from each delivery's receipt
+    to its batch's commit, in ms."""
     app = create_app(app_config(url))
-    latencies: list[float] = []
-    real = handling.consume_batch
-
-    def timed(limit, ids=None, now=None):
-        processed = real(limit, ids, now)
-        committed = utcnow()
-        if processed:
-            received = db.session.execute(select(WebhookEvent.received_at).where(
-                WebhookEvent.id.in_([p.attempt.id for p in processed]))).scalars().all()
-            db.session.rollback()
-            latencies.extend((committed - at).total_seconds() * 1000 for at in received)
-        return processed
-
-    handling.consume_batch = timed  # type: ignore[assignment]
-    consumer = DeliveryConsumer(app).start()
-    try:
-        count = int(rate * seconds)
-        prepared = deliveries(count, leads=[f"58{n:011d}" for n in range(count)], text="Hi")
-        target = urlsplit(base_url)
-        with ThreadPoolExecutor(max_workers=16) as pool:
-            started = time.perf_counter()
-            for n, item in enumerate(prepared):
-                time.sleep(max(0.0, started + n / rate - time.perf_counter()))
-                pool.submit(_post, target.hostname, target.port, path, item)
-        deadline = time.monotonic() + 60
-        while len(latencies) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
-    finally:
-        consumer.stop()
-        handling.consume_batch = real  # type: ignore[assignment]
-        with app.app_context():
-            db.engine.dispose()
+    with app.app_context():
+        first = (db.session.scalar(select(func.max(WebhookEvent.id))) or 0) + 1
+        db.session.remove()
+    count = int(rate * seconds)
+    prepared = deliveries(count, leads=[f"58{n:011d}" for n in range(count)], text="Hi")
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "latencies.json"
+        consumer = subprocess.Popen([sys.executable, "-m", "bench.consumer", url, str(out)],
+                                    cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        try:
+            if consumer.stdout is None or consumer.stdout.readline().strip() != "ready":
+                raise RuntimeError("the bench's consumer did not start")
+            _post_steadily(base_url, path, prepared, rate)
+            _wait_until_routed(app, first, count, deadline=time.monotonic() + 60)
+        finally:
+            consumer.send_signal(signal.SIGTERM)
+            consumer.wait(60)
+        latencies = json.loads(out.read_text()) if out.exists() else []
+    with app.app_context():
+        db.engine.dispose()
     ordered = sorted(latencies)
-    return {"count": len(ordered), "expected": int(rate * seconds),
+    return {"count": len(ordered), "expected": count,
             "p50": statistics.median(ordered) if ordered else 0.0,
             "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else 0.0}
+
+
+def _post_steadily(base_url: str, path: str, prepared: list[Delivery], rate: int) -> None:
+    """Each delivery posted at its time, `rate` a second, from a pool of client threads."""
+    target = urlsplit(base_url)
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        started = time.perf_counter()
+        for n, item in enumerate(prepared):
+            time.sleep(max(0.0, started + n / rate - time.perf_counter()))
+            pool.submit(_post, target.hostname, target.port, path, item)
+
+
+def _wait_until_routed(app, first: int, count: int, deadline: float) -> None:
+    """Until the deliveries from id `first` on are all processed (or the deadline)."""
+    while time.monotonic() < deadline:
+        with app.app_context():
+            done = db.session.scalar(select(func.count()).where(
+                WebhookEvent.id >= first, WebhookEvent.processed_at.is_not(None)))
+            db.session.remove()
+        if done >= count:
+            return
+        time.sleep(0.1)

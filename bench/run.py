@@ -25,7 +25,9 @@ from .settings import (
     SERIAL_REQUESTS,
     STEADY_RATE,
     WAITING_CHATS,
+    WARM_UP_REQUESTS,
     WORKERS,
+    bench_only,
     sizes,
 )
 
@@ -43,9 +45,11 @@ def webhook_phases(database, sizes) -> dict:
     results = {}
     baseline.create_table(database.url)
     with gunicorn("bench.baseline:app", env) as url:
+        warm_up(url)
         for run in runs:
             results[run.prefix + "baseline"] = run.post(url, run.numbers(), "Hi")
     with gunicorn("wsgi:app", env) as url:
+        warm_up(url)
         for run in runs:
             new = results[run.prefix + "new lead"] = run.post(url, run.numbers(), "Hi, a quote?")
             answered = sorted({item.lead for item in new.delivered})
@@ -56,13 +60,21 @@ def webhook_phases(database, sizes) -> dict:
     return results
 
 
-def queue_phases(database, sizes) -> dict:
-    """A backlog's drain rate; receipt-to-routed latency at a steady pace (Relay under
-    gunicorn, the consumer in this process)."""
-    figures = {}
-    print(f"   drain rate of {sizes.backlog:,} new-lead and continuation deliveries ...",
-          flush=True)
-    figures["drain"] = queue.backlog_drain_rates(database.url, sizes.backlog)
+def warm_up(url: str) -> None:
+    """Untimed signed POSTs first, the same for both apps: the first phase would otherwise
+    also measure each worker's first database connections and statements."""
+    post_all(url, WEBHOOK, queue.status_deliveries(WARM_UP_REQUESTS), concurrency=WORKERS * 2,
+             seconds=10)
+
+
+def queue_phases(database, sizes, *, drain: bool = True) -> dict:
+    """A backlog's drain rate (unless `drain` is off); receipt-to-routed latency at a steady
+    pace (Relay under gunicorn, the consumer in its own process)."""
+    figures: dict = {"drain": {}}
+    if drain:
+        print(f"   drain rate of {sizes.backlog:,} new-lead and continuation deliveries ...",
+              flush=True)
+        figures["drain"] = queue.backlog_drain_rates(database.url, sizes.backlog)
     env = {"DATABASE_URL": database.url, "WHATSAPP_APP_SECRET": APP_SECRET,
            "SECRET_KEY": "bench-secret-key", "WHATSAPP_VERIFY_TOKEN": "bench",
            "SCHEDULER_ENABLED": "", "WHATSAPP_ACCESS_TOKEN": ""}
@@ -149,8 +161,9 @@ def waiting_line(team: list[int]) -> dict:
             "waiting spread": max(loads) - min(loads)}
 
 
-def bench_database(kind: str, sizes) -> dict:
-    """Everything measured on one kind of database."""
+def bench_database(kind: str, sizes, only: str = "") -> dict:
+    """Everything measured on one kind of database (with only="webhook": the webhook's
+    acknowledgement, the two consumers' integrity checks and the steady latency)."""
     print(f"== {kind}: webhook under gunicorn ({WORKERS} workers, "
           f"{sizes.concurrency} clients) ...", flush=True)
     with throwaway(kind) as database:
@@ -166,8 +179,10 @@ def bench_database(kind: str, sizes) -> dict:
             routed, took = queue.drain_with_consumers(database.url, CONSUMERS)
             checks = integrity(load, webhook_team) | {"routed": routed, "routed s": took}
             db.session.remove()
-            routing = queue_phases(database, sizes)
+            routing = queue_phases(database, sizes, drain=only != "webhook")
             db.engine.dispose()
+        if only == "webhook":
+            return {"load": load, "checks": checks, "figures": {}, "queue": routing}
         print(f"== {kind}: routing, chat list and expiry at {sizes.small_chats:,} and "
               f"{sizes.large_chats:,} chats ...", flush=True)
         figures = in_process(database, sizes, webhook_team)
@@ -176,8 +191,8 @@ def bench_database(kind: str, sizes) -> dict:
 
 def main() -> None:
     """Run everything, print the table, write bench/results.md and bench/results.png."""
-    chosen = sizes()
+    chosen, only = sizes(), bench_only()
     started = time.perf_counter()
-    results = {kind: bench_database(kind, chosen) for kind in ("sqlite", "postgresql")}
+    results = {kind: bench_database(kind, chosen, only) for kind in ("sqlite", "postgresql")}
     took = time.perf_counter() - started
-    report.write(results, chosen, took)
+    report.write(results, chosen, took, partial=bool(only))

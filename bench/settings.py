@@ -1,6 +1,6 @@
 """The benchmark's sizes and limits: the full run (≤ 5 min on 2 cores) or BENCH_QUICK=1."""
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,34 @@ OPEN_CHATS = 2_000          # open chats at every size: a day's traffic; the res
 WAITING_CHATS = 1_000       # unassigned chats the waiting line gives out…
 COMING_ONLINE = 50          # …when this many pre-sellers come online at once
 STEADY_RATE = 100           # deliveries per second for the receipt-to-routed latency
+WARM_UP_REQUESTS = 300      # untimed status deliveries posted to each app before its phases
 CONSUMERS = 2               # consumers routing the webhook phases' deliveries at once
 APP_SECRET = "bench-app-secret"
 POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 def sizes() -> Sizes:
-    """The quick sizes when BENCH_QUICK is set, else the full ones."""
-    return QUICK if os.environ.get("BENCH_QUICK") not in (None, "", "0") else FULL
+    """The quick sizes when BENCH_QUICK is set, else the full ones; BENCH_REQUESTS sets the
+    webhook requests per phase (on a quiet machine 1,500 take under a second: too short a
+    phase to compare)."""
+    chosen = QUICK if os.environ.get("BENCH_QUICK") not in (None, "", "0") else FULL
+    requests = os.environ.get("BENCH_REQUESTS", "")
+    if requests:
+        if not requests.isdigit() or int(requests) < 1:
+            raise SystemExit(f"BENCH_REQUESTS must be a positive number, not {requests!r}")
+        chosen = replace(chosen, requests=int(requests))
+    return chosen
+
+
+# BENCH_ONLY=webhook: only the webhook's phases, the two consumers' checks and the steady
+# latency (a few minutes, no million chats); its table goes to bench/out/, not results.md.
+# (BENCH_ONLY=dashboard is dispatched by __main__ to dashboard_only.)
+ONLY_CHOICES = ("", "webhook", "dashboard")
+
+
+def bench_only() -> str:
+    """The part of the run BENCH_ONLY names ("" for everything)."""
+    only = os.environ.get("BENCH_ONLY", "")
+    if only not in ONLY_CHOICES:
+        raise SystemExit(f"BENCH_ONLY must be one of {ONLY_CHOICES[1:]}, not {only!r}")
+    return only

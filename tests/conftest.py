@@ -17,6 +17,7 @@ from webapp.config import database_uri
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.models import MANAGER, PRE_SELLER, Group, User, WhatsAppSettings
+from webapp.webhooks import receipt
 
 PASSWORD = "correct horse battery"
 # Other projects' real Cloud API payloads, an extra set beside the project (their README asks
@@ -139,6 +140,7 @@ def app(database_url, tmp_path):
         yield app
         db.session.remove()
         db.engine.dispose()
+        app.extensions[receipt.STORE].engine.dispose()  # the webhook's own (PostgreSQL)
 
 
 @pytest.fixture

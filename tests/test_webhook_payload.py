@@ -4,10 +4,10 @@ import re
 
 import pytest
 
-from tests.webhook_helpers import batch, message_payload, text_payload
+from tests.webhook_helpers import PAYLOADS, batch, message_payload, text_payload
 from tests.words import english
 from webapp.message_text import line
-from webapp.whatsapp.payload import PayloadError, parse_delivery
+from webapp.whatsapp.payload import PayloadError, check_delivery, parse_delivery
 from webapp.whatsapp.signature import is_valid, sign
 
 
@@ -158,3 +158,31 @@ def test_statuses_with_their_errors():
     [status] = delivery.statuses
     assert (status.wamid, status.status) == ("wamid.A", "failed")
     assert (status.errors[0].code, status.errors[0].details) == (131047, "More than 24 hours")
+
+
+CHECKED_BODIES = [
+    b"{{", b"\xff\xfe\xfa", b"[]", b"{}", b'{"object": "instagram", "entry": 1}',
+    b'{"object": "whatsapp_business_account"}', b'{"entry": [{"id": "1"}]}',
+    b'{"entry": [{"changes": [{"value": {}}]}]}',
+    b'{"entry": [{"changes": [{"field": "messages", "value": []}]}]}',
+    b'{"entry": [{"changes": [{"field": "messages", "value": {"messages": {}}}]}]}',
+    b'{"entry": [{"changes": [{"field": "messages", "value": {"contacts": 1}}]}]}',
+    b'{"entry": [{"changes": [{"field": "messages", "value": {"statuses": "x"}}]}]}',
+    b'{"entry": [{"changes": [{"field": "other", "value": {"statuses": "x"}}]}]}',
+    b'{"entry": [{"changes": [{"field": "messages", "value": {"messages": [1, {}]}}]}]}',
+    b"[" * 100_000 + b"]" * 100_000,
+] + sorted(path.read_bytes() for path in PAYLOADS.glob("*.json"))
+
+
+@pytest.mark.parametrize("body", CHECKED_BODIES, ids=range(len(CHECKED_BODIES)))
+def test_the_webhooks_check_refuses_exactly_what_parsing_refuses(body):
+    """check_delivery (the webhook's, envelope only) and parse_delivery (the consumer's)
+    refuse the same bodies with the same reason."""
+    def outcome(read):
+        try:
+            read(body)
+        except PayloadError as error:
+            return str(error)
+        return None
+
+    assert outcome(check_delivery) == outcome(parse_delivery)

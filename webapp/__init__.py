@@ -62,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .input_guards import register_input_guards
     from .jobs import init_jobs
     from .navigation import register_template_helpers
+    from .webhooks import fast_path
 
     access.init_app(app)
     register_input_guards(app)  # before the blueprints: their URL rules use its converter
@@ -79,6 +80,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_cli(app)
     init_jobs(app)
     app.add_url_rule("/favicon.ico", "favicon", favicon)
+    fast_path.init_app(app)  # last: in front of everything (ProxyFix too), see its module
     return app
 
 

@@ -31,6 +31,9 @@ class DeliveryConsumer:
         self.app = app
         self.wake: threading.Event = app.extensions[WAKE]
         self.stopping = threading.Event()
+        # Set once the first drain is done and the consumer waits for wake-ups (listening,
+        # on PostgreSQL): a delivery committed from then on is heard at once.
+        self.waiting = threading.Event()
         self.poll = float(app.config["DELIVERY_POLL_SECONDS"])
         self.batch_size = int(app.config["DELIVERY_BATCH_SIZE"])
         self.thread = threading.Thread(target=self._run, name=name, daemon=True)
@@ -74,6 +77,7 @@ class DeliveryConsumer:
     def _wait(self) -> None:
         """Until woken (in-process event, or a PostgreSQL notification) or the poll."""
         listener = self._listen()
+        self.waiting.set()
         if listener is None or self.wake.is_set():
             self.wake.wait(self.poll)
             return

@@ -1,4 +1,8 @@
-"""Security headers on every response; nothing but static files may be stored by a browser."""
+"""Security headers on every response; nothing but static files may be stored by a browser.
+
+The one home of these rules: Flask's responses get them after each request, and the
+webhook's fast path (webhooks.fast_path, outside Flask's request handling) NOT_STORABLE.
+"""
 from flask import Flask, Response, request
 
 # No inline script, style or handler and no eval anywhere: every behaviour lives in
@@ -21,6 +25,11 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
+
+
+# The headers of an answer no browser may store, as WSGI header pairs, for answers made
+# outside Flask (the webhook's fast path): the same rules, written once.
+NOT_STORABLE = (*HEADERS.items(), ("Cache-Control", "no-store"))
 
 
 def _secure(response: Response) -> Response:

@@ -11,7 +11,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, func, insert, or_, select, text, update
+from sqlalchemy import (
+    Connection,
+    Insert,
+    Select,
+    Table,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from ..bulk import update_rows
@@ -25,7 +37,14 @@ from ..models import WebhookEvent
 CHANNEL = "relay_deliveries"
 ERROR_LENGTH = 2000
 _EVENTS = cast(Table, WebhookEvent.__table__)
-_STORE = insert(_EVENTS).returning(_EVENTS.c.id)
+_STORED_COLUMNS = ("body", "received_at", "attempts", "error", "dead_at", "failure")
+_STORE = insert(_EVENTS).values({name: bindparam(name, type_=_EVENTS.c[name].type)
+                                 for name in _STORED_COLUMNS}).returning(_EVENTS.c.id)
+# PostgreSQL: the INSERT and its NOTIFY in one statement, so an autocommit connection
+# stores and wakes the consumers in one round trip and one transaction (the notification
+# is sent when that transaction commits, never for a rolled-back delivery).
+_STORED = _STORE.cte("stored")
+_STORE_AND_NOTIFY = select(_STORED.c.id, func.pg_notify(CHANNEL, ""))
 
 
 @dataclass(frozen=True)
@@ -48,27 +67,36 @@ class Attempt:
     refused: str | None = None
 
 
-def store(body: bytes, now: datetime, *, refusal: str | None = None) -> int:
-    """Keep a signed delivery exactly as received and tell the consumers; its id.
+def store_statement(dialect_name: str, *, refused: bool) -> Insert | Select:
+    """The one statement that stores a delivery (its parameters: stored_values) and
+    returns its id; on PostgreSQL a queued one also notifies the consumers, on commit."""
+    return _STORE_AND_NOTIFY if dialect_name == "postgresql" and not refused else _STORE
 
-    A body that is not a Cloud API delivery (`refusal` says why) is kept dead at once:
-    retrying cannot make it readable, and a manager can still see it.
-    """
+
+def stored_values(body: bytes, now: datetime, refusal: str | None) -> dict:
+    """A delivery's row as received. A body that is not a Cloud API delivery (`refusal`
+    says why) is kept dead at once: retrying cannot make it readable, and a manager can
+    still see it."""
     values: dict = {"body": body, "received_at": now, "attempts": 0, "error": None,
                     "dead_at": None, "failure": None}
     if refusal is not None:
         values |= {"attempts": 1, "error": refusal[:ERROR_LENGTH], "dead_at": now,
                    "failure": DeliveryFailure.BAD_PAYLOAD}
-    # One prepared Core statement (cached): the webhook's whole work is this INSERT.
-    event_id = db.session.connection().execute(_STORE, values).scalar_one()
-    if refusal is None:
-        announce(db.session)
-    return event_id
+    return values
+
+
+def store(connection: Connection, body: bytes, now: datetime, *,
+          refusal: str | None = None) -> int:
+    """Keep a signed delivery exactly as received and tell the consumers (when its
+    transaction commits); its id. SQLite: the caller sets the in-process wake-up after
+    committing. (Servers store through delivery_store, the same statement.)"""
+    statement = store_statement(connection.dialect.name, refused=refusal is not None)
+    return connection.execute(statement, stored_values(body, now, refusal)).scalar_one()
 
 
 def announce(session: AnySession) -> None:
     """Wake the consumers when this transaction commits (PostgreSQL NOTIFY is delivered
-    at commit, never for a rolled-back delivery). SQLite: the caller sets the in-process
+    at commit, never for a rolled-back change). SQLite: the caller sets the in-process
     wake-up after committing."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})

@@ -1,8 +1,8 @@
-"""A delivery's life in transactions: stored and committed by the webhook, then routed by a
-consumer in a batch, one transaction per batch.
+"""A delivery's routing in transactions: claimed by a consumer in a batch, one transaction
+per batch (the webhook stores it: receipt).
 
-Shared by the webhook view, the delivery consumer and `reprocess-events`; like a view, this
-module owns the transactions (the services it calls only flush).
+Shared by the delivery consumer, `reprocess-events` and a manager's retry; like a view,
+this module owns the transactions (the services it calls only flush).
 """
 import logging
 from datetime import datetime, timedelta
@@ -11,25 +11,11 @@ from ..db import allow_statements_for, utcnow
 from ..extensions import db
 from ..logsafe import safe_exc_info
 from ..services import deliveries, inbound
-from ..whatsapp.payload import PayloadError, parse_delivery
 
 log = logging.getLogger(__name__)
 # A batch may take longer than a web request's statement limit (a big backlog on a slow
 # disk), never this long.
 BATCH_STATEMENT_LIMIT = timedelta(minutes=2)
-
-
-def store(body: bytes) -> tuple[int, PayloadError | None]:
-    """Read just enough to refuse a body that is not a Cloud API delivery, keep it raw and
-    commit (waking the consumers); its id, and why it was refused (None when queued)."""
-    try:
-        parse_delivery(body)
-        refusal = None
-    except PayloadError as error:
-        refusal = error
-    event_id = deliveries.store(body, utcnow(), refusal=str(refusal) if refusal else None)
-    db.session.commit()
-    return event_id, refusal
 
 
 def consume_batch(limit: int, ids: list[int] | None = None,

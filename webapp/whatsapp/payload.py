@@ -107,6 +107,15 @@ class Delivery:
     refused: tuple[str, ...] = ()
 
 
+def check_delivery(body: bytes) -> None:
+    """Refuse (PayloadError, the reason) a body parse_delivery would refuse, reading only
+    its envelope: the webhook's check, while the consumer parses its messages later."""
+    document = _document(body)
+    if document.get("object", BUSINESS_ACCOUNT) == BUSINESS_ACCOUNT:
+        for _ in _message_changes(document, []):
+            pass
+
+
 def parse_delivery(body: bytes) -> Delivery:
     """Parse the raw body of a webhook POST."""
     document = _document(body)
@@ -117,18 +126,26 @@ def parse_delivery(body: bytes) -> Delivery:
     statuses: list[StatusUpdate] = []
     ignored: list[str] = []
     refused: list[str] = []
+    for where, contacts, raw_messages, raw_statuses in _message_changes(document, ignored):
+        known = [c for c in contacts if isinstance(c, dict)]
+        for n, raw in enumerate(raw_messages):
+            _read_alone(messages, refused, _message, raw, known, f"{where}.messages[{n}]")
+        for n, raw in enumerate(raw_statuses):
+            _read_alone(statuses, refused, _status, raw, f"{where}.statuses[{n}]")
+    messages.sort(key=lambda message: message.sent_at)  # stable: ties keep delivery order
+    return Delivery(tuple(messages), tuple(statuses), tuple(ignored), tuple(refused))
+
+
+def _message_changes(document: dict, ignored: list[str]):
+    """(location, contacts, messages, statuses) of every `messages` change, checking the
+    envelope's shape (PayloadError); the other changes' fields go to `ignored`."""
     for where, change in _changes(document):
         if change["field"] != MESSAGES_FIELD:
             ignored.append(change["field"])
             continue
         value = change["value"]
-        contacts = [c for c in _list(value, "contacts", where) if isinstance(c, dict)]
-        for n, raw in enumerate(_list(value, "messages", where)):
-            _read_alone(messages, refused, _message, raw, contacts, f"{where}.messages[{n}]")
-        for n, raw in enumerate(_list(value, "statuses", where)):
-            _read_alone(statuses, refused, _status, raw, f"{where}.statuses[{n}]")
-    messages.sort(key=lambda message: message.sent_at)  # stable: ties keep delivery order
-    return Delivery(tuple(messages), tuple(statuses), tuple(ignored), tuple(refused))
+        yield (where, _list(value, "contacts", where), _list(value, "messages", where),
+               _list(value, "statuses", where))
 
 
 def _document(body: bytes) -> dict:
