@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from tests.webhook_helpers import batch, drain_deliveries, post_signed, text_payload
 from webapp.db import utcnow
@@ -279,3 +279,34 @@ def test_retrying_a_dead_delivery_needs_the_pages_csrf_token(app, client, auth, 
     token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
     assert client.post("/settings/deliveries/retry",
                        data={"csrf_token": token}).status_code == 303
+
+
+def _plan_of_claim(app) -> str:
+    """The database's plan for the consumer's claim, as claim() sends it."""
+    sent: list[tuple[str, object]] = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _many):
+        sent.append((statement, parameters))
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        deliveries.claim(50, utcnow())
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    statement, parameters = next(item for item in sent if "webhook_events" in item[0])
+    cursor = db.session.connection().connection.cursor()
+    if db.engine.dialect.name == "postgresql":
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + statement, parameters)
+    else:
+        cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
+    plan = " ".join(str(row) for row in cursor.fetchall())
+    db.session.rollback()
+    return plan
+
+
+def test_the_claim_reads_the_index_of_unprocessed_deliveries(app):
+    # The index holds only what is not processed: the history of done deliveries never
+    # slows the claim, and a delivery's INSERT updates one index beside the key.
+    assert "ix_webhook_events_unprocessed" in _plan_of_claim(app)
