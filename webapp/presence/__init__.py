@@ -20,8 +20,12 @@ AVAILABLE, AWAY = "available", "away"
 def record_presence():
     """Any signed-in request counts as being seen (one write per ~15 s at most).
 
-    Committed on its own, so presence sticks even when the request itself fails.
+    Committed on its own, so presence sticks even when the request itself fails. Static
+    files do not count: a closing tab's late favicon or script request would otherwise
+    undo its leave beacon (and they need no user loaded).
     """
+    if request.endpoint == "static":
+        return
     if current_user.is_authenticated and availability.seen(current_user, utcnow()):
         db.session.commit()
 
