@@ -48,6 +48,15 @@ class LoadResult:
     latencies_ms: list
     delivered: list  # the deliveries answered 200
 
+    def plus(self, other: "LoadResult") -> "LoadResult":
+        """Two rounds of one phase as one: requests, errors, time and latencies added."""
+        errors = dict(self.errors)
+        for status, count in other.errors.items():
+            errors[status] = errors.get(status, 0) + count
+        return LoadResult(self.sent + other.sent, self.ok + other.ok, errors,
+                          self.seconds + other.seconds, self.latencies_ms + other.latencies_ms,
+                          self.delivered + other.delivered)
+
     @property
     def throughput(self) -> float:
         """Successful requests per second."""

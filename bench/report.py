@@ -2,7 +2,7 @@
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .settings import COMING_ONLINE, CONSUMERS, STEADY_RATE, WAITING_CHATS, WORKERS
+from .settings import COMING_ONLINE, CONSUMERS, ROUNDS, STEADY_RATE, WAITING_CHATS, WORKERS
 
 HERE = Path(__file__).resolve().parent
 # The webhook only checks, stores and answers: each kind of delivery is acknowledged at
@@ -127,7 +127,8 @@ def markdown(table: list[tuple], sizes, took: float) -> str:
     lines = [f"# Benchmark results ({sizes.label} run, {when}, {took:.0f} s)", "",
              f"gunicorn with {WORKERS} sync workers for Relay and for the baseline; "
              f"{sizes.concurrency} client threads on loopback; at most {sizes.requests:,} requests "
-             f"or {sizes.seconds:.0f} s per phase. Ratios are taken within this one run. "
+             f"or {sizes.seconds:.0f} s per phase, both apps serving at once and taking turns in "
+             f"{ROUNDS} rounds whose figures are added up. Ratios are taken within this one run. "
              f"The webhook's POSTs are answered in front of Flask (webhooks.fast_path). "
              f"The delivery consumer runs in its own process for the steady latency, in the "
              f"bench's for the drains; the backlogs hold {sizes.backlog:,} deliveries each.", "",

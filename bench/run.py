@@ -13,7 +13,7 @@ from webapp.models import Chat, Message
 
 from . import baseline, measure, queue, report, seed
 from .databases import app_config, throwaway
-from .load import deliveries, post_all
+from .load import LoadResult, deliveries, post_all
 from .servers import gunicorn
 from .settings import (
     APP_SECRET,
@@ -21,6 +21,7 @@ from .settings import (
     CONSUMERS,
     OPEN_CHATS,
     PRE_SELLERS_ONLINE,
+    ROUNDS,
     ROUTING_TEAM,
     SERIAL_REQUESTS,
     STEADY_RATE,
@@ -35,29 +36,38 @@ WEBHOOK = "/webhooks/whatsapp"
 
 
 def webhook_phases(database, sizes) -> dict:
-    """Baseline, new leads, then continuations of those leads, each under gunicorn: first
-    under load, then one request at a time (the service time, without contention)."""
+    """Baseline, new leads, continuations of those leads and statuses, under gunicorn: first
+    under load, then one request at a time (the service time, without contention).
+
+    Both apps serve at once and their phases take turns, in ROUNDS rounds whose figures are
+    added up: a burst of other work on this shared machine then falls on both alike, where
+    one phase after the other let it land on one side of the ratio only."""
     env = {"DATABASE_URL": database.url, "BENCH_DB_URL": database.url,
            "WHATSAPP_APP_SECRET": APP_SECRET, "SECRET_KEY": "bench-secret-key",
            "WHATSAPP_VERIFY_TOKEN": "bench", "SCHEDULER_ENABLED": "", "WHATSAPP_ACCESS_TOKEN": ""}
     runs = (Run("", sizes.requests, sizes.concurrency, sizes.seconds, "55"),
             Run("serial ", SERIAL_REQUESTS, 1, sizes.seconds / 2, "56"))
-    results = {}
+    results: dict[str, LoadResult] = {}
     baseline.create_table(database.url)
-    with gunicorn("bench.baseline:app", env) as url:
-        warm_up(url)
+    with gunicorn("bench.baseline:app", env) as base, gunicorn("wsgi:app", env) as relay:
+        warm_up(base)
+        warm_up(relay)
         for run in runs:
-            results[run.prefix + "baseline"] = run.post(url, run.numbers(), "Hi")
-    with gunicorn("wsgi:app", env) as url:
-        warm_up(url)
-        for run in runs:
-            new = results[run.prefix + "new lead"] = run.post(url, run.numbers(), "Hi, a quote?")
-            answered = sorted({item.lead for item in new.delivered})
-            results[run.prefix + "continuation"] = run.post(url, answered, "Any news?")
-            results[run.prefix + "statuses"] = post_all(
-                url, WEBHOOK, queue.status_deliveries(run.count),
-                concurrency=run.concurrency, seconds=run.seconds)
+            for part in run.rounds(ROUNDS):
+                add(results, part.prefix + "baseline", part.post(base, part.numbers(), "Hi"))
+                new = part.post(relay, part.numbers(), "Hi, a quote?")
+                add(results, part.prefix + "new lead", new)
+                answered = sorted({item.lead for item in new.delivered})
+                add(results, part.prefix + "continuation", part.post(relay, answered, "Any news?"))
+                add(results, part.prefix + "statuses", post_all(
+                    relay, WEBHOOK, queue.status_deliveries(part.count),
+                    concurrency=part.concurrency, seconds=part.seconds))
     return results
+
+
+def add(results: dict[str, LoadResult], phase: str, measured: LoadResult) -> None:
+    """A round's figures added to its phase's (requests, time and latencies summed)."""
+    results[phase] = results[phase].plus(measured) if phase in results else measured
 
 
 def warm_up(url: str) -> None:
@@ -95,9 +105,17 @@ class Run(NamedTuple):
     seconds: float
     country: str       # first digits of its leads' numbers, so no two series share a lead
 
+    first: int = 0     # of its leads' numbers (each round has its own)
+
     def numbers(self) -> list[str]:
         """One new lead's number per request."""
-        return [f"{self.country}{n:011d}" for n in range(self.count)]
+        return [f"{self.country}{n:011d}" for n in range(self.first, self.first + self.count)]
+
+    def rounds(self, count: int) -> list["Run"]:
+        """This series cut into `count` rounds of equal size, each with its own leads."""
+        size = max(self.count // count, 1)
+        return [self._replace(count=size, seconds=self.seconds / count, first=n * size)
+                for n in range(count)]
 
     def post(self, url: str, leads: list[str], text: str):
         """One phase: `count` deliveries from these leads."""

@@ -20,7 +20,7 @@ class Sizes:
     steady_seconds: float  # how long deliveries arrive at STEADY_RATE for the latency
 
 
-FULL = Sizes("full", requests=1500, seconds=20, concurrency=16, small_chats=10_000,
+FULL = Sizes("full", requests=6000, seconds=20, concurrency=16, small_chats=10_000,
              large_chats=1_000_000, due_chats=100_000, routing_samples=40, page_samples=15,
              backlog=20_000, steady_seconds=20)
 QUICK = Sizes("quick", requests=300, seconds=5, concurrency=16, small_chats=10_000,
@@ -36,6 +36,7 @@ OPEN_CHATS = 2_000          # open chats at every size: a day's traffic; the res
 WAITING_CHATS = 1_000       # unassigned chats the waiting line gives out…
 COMING_ONLINE = 50          # …when this many pre-sellers come online at once
 STEADY_RATE = 100           # deliveries per second for the receipt-to-routed latency
+ROUNDS = 3                  # the webhook phases of both apps take turns, this many times
 WARM_UP_REQUESTS = 300      # untimed status deliveries posted to each app before its phases
 CONSUMERS = 2               # consumers routing the webhook phases' deliveries at once
 APP_SECRET = "bench-app-secret"
@@ -44,8 +45,8 @@ POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.
 
 def sizes() -> Sizes:
     """The quick sizes when BENCH_QUICK is set, else the full ones; BENCH_REQUESTS sets the
-    webhook requests per phase (on a quiet machine 1,500 take under a second: too short a
-    phase to compare)."""
+    webhook requests per phase, split over ROUNDS rounds (on a quiet machine 1,500 take under
+    a second: too short a phase to compare)."""
     chosen = QUICK if os.environ.get("BENCH_QUICK") not in (None, "", "0") else FULL
     requests = os.environ.get("BENCH_REQUESTS", "")
     if requests:
