@@ -87,6 +87,10 @@ class Chat(Model):
         Index("ix_chats_group_status", "group_id", "status"),
         Index("ix_chats_open_inbound", "last_inbound_at", "assignee_id",
               sqlite_where=text(_OPEN_ONLY), postgresql_where=text(_OPEN_ONLY)),
+        # The team's counts of open chats per assignee (routing, team now, the next-chat
+        # preview): every column they read, so an index-only scan of the open chats.
+        Index("ix_chats_open_assignee", "assignee_id", "awaiting_reply", "last_inbound_at",
+              "awaiting_since", sqlite_where=text(_OPEN_ONLY), postgresql_where=text(_OPEN_ONLY)),
         # The waiting line: open chats nobody has, longest waiting first.
         Index("ix_chats_waiting", "opened_at", "id",
               sqlite_where=text(_WAITING), postgresql_where=text(_WAITING)),

@@ -9,8 +9,19 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Subquery, and_, case, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Subquery,
+    and_,
+    case,
+    func,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 
+from ..db import UTCDateTime
 from ..domain.capacity import effective_limit
 from ..domain.codes import ChatStatus, RoutingReason
 from ..domain.routing import GroupRef, PreSeller, Rules
@@ -43,14 +54,18 @@ def online_now(now: datetime):
 
 
 def chat_counts(now: datetime, window_minutes: int) -> Subquery:
-    """Per assignee: open chats, those in activity (the lead wrote within the window), and
-    those awaiting a reply. One pass over the open chats, whatever the history holds."""
+    """Per assignee: open chats, those in activity (the lead wrote within the window), those
+    awaiting a reply and since when the oldest of them waits. One pass over the open chats,
+    whatever the history holds: an index-only scan of ix_chats_open_assignee."""
     since = now - timedelta(minutes=window_minutes)
+    waiting = Chat.awaiting_reply.is_(True)
     return (select(Chat.assignee_id, func.count().label("open_chats"),
                    func.sum(case((Chat.last_inbound_at >= since, 1), else_=0))
                    .label("in_activity"),
-                   func.sum(case((Chat.awaiting_reply.is_(True), 1), else_=0))
-                   .label("awaiting"))
+                   func.sum(case((waiting, 1), else_=0)).label("awaiting"),
+                   type_coerce(func.min(case((waiting, func.coalesce(
+                       Chat.awaiting_since, Chat.last_inbound_at)))), UTCDateTime())
+                   .label("oldest_wait"))
             .where(Chat.status == ChatStatus.OPEN, Chat.assignee_id.is_not(None))
             .group_by(Chat.assignee_id).subquery())
 

@@ -30,6 +30,7 @@ from sqlalchemy import (
     not_,
     or_,
     select,
+    text,
     type_coerce,
     union_all,
 )
@@ -244,7 +245,8 @@ def _bucket(grain: str, dialect: str) -> Bucket:
 
 def rebuild(connection: Connection | None = None) -> None:
     """Every count recomputed from the chats' facts and the routing decisions: the counts
-    emptied, then one INSERT … SELECT per grain (the migration backfills with this)."""
+    emptied, then one INSERT … SELECT per grain (the migration backfills with this), then
+    ANALYZE on PostgreSQL."""
     if connection is None:
         db.session.flush()  # (Core statements do not flush the session by themselves)
         dialect = db.session.get_bind().dialect.name
@@ -260,3 +262,7 @@ def rebuild(connection: Connection | None = None) -> None:
             ["grain", "start", "user_id", *COUNT_COLUMNS],
             select(literal(grain).label("grain"), rows.c.start, rows.c.user_id,
                    *(rows.c[name] for name in COUNT_COLUMNS))))
+    if dialect == "postgresql":
+        # Every row was just replaced: fresh statistics, or the planner reads the counts with
+        # those of the old (or empty) table until autovacuum comes by.
+        run.execute(text("ANALYZE report_counts"))

@@ -29,6 +29,9 @@ class TeamMember:
     limit: int | None
     chats_in_activity: int
     awaiting_reply: int
+    last_seen_at: datetime | None = None
+    # Since when their oldest open chat awaiting a reply has waited (None: none waits).
+    oldest_wait_since: datetime | None = None
 
     @property
     def has_room(self) -> bool:
@@ -50,7 +53,8 @@ def team_overview(now: datetime, *, active_only: bool = False) -> list[TeamMembe
     """Every pre-seller (or only the active ones) by name, with their figures now."""
     settings = current_settings()
     counts = chat_counts(now, settings.activity_window_minutes)
-    query = (select(User, counts.c.open_chats, counts.c.in_activity, counts.c.awaiting)
+    query = (select(User, counts.c.open_chats, counts.c.in_activity, counts.c.awaiting,
+                    counts.c.oldest_wait)
              .outerjoin(counts, counts.c.assignee_id == User.id)
              .where(User.role == PRE_SELLER).order_by(User.name, User.id))
     if active_only:
@@ -62,8 +66,9 @@ def team_overview(now: datetime, *, active_only: bool = False) -> list[TeamMembe
                        away_since=user.away_since),
         open_chats=int(open_chats or 0),
         limit=effective_limit(user.max_open_chats, settings.max_open_chats),
-        chats_in_activity=int(in_activity or 0), awaiting_reply=int(awaiting or 0))
-        for user, open_chats, in_activity, awaiting in db.session.execute(query)]
+        chats_in_activity=int(in_activity or 0), awaiting_reply=int(awaiting or 0),
+        last_seen_at=user.last_seen_at, oldest_wait_since=oldest_wait)
+        for user, open_chats, in_activity, awaiting, oldest_wait in db.session.execute(query)]
 
 
 def group_choices(team: list[TeamMember]) -> list[GroupChoice]:
