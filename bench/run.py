@@ -140,12 +140,14 @@ def integrity(results: dict, team_ids: list[int]) -> dict:
             "spread": max(loads) - min(loads), "loads": loads}
 
 
-def in_process(database, sizes, webhook_team: list[int]) -> dict:
-    """Routing and chat list at the small and large sizes, then the expiry sweep."""
+def in_process(database, sizes) -> dict:
+    """Routing, chat list and dashboard at the small and large sizes, then the expiry sweep
+    and the waiting line, on a database of their own: the webhook phases' tens of
+    thousands of chats would otherwise be the "small" size already."""
     app = create_app(app_config(database.url))
     figures = {}
     with app.app_context():
-        seed.sign_out(webhook_team)
+        seed.manager()
         now = utcnow()
         team = seed.team(ROUTING_TEAM, online_until=now + timedelta(days=1), prefix="router")
         seeded = db.session.scalar(select(func.count(Chat.id)))
@@ -203,7 +205,8 @@ def bench_database(kind: str, sizes, only: str = "") -> dict:
             return {"load": load, "checks": checks, "figures": {}, "queue": routing}
         print(f"== {kind}: routing, chat list and expiry at {sizes.small_chats:,} and "
               f"{sizes.large_chats:,} chats ...", flush=True)
-        figures = in_process(database, sizes, webhook_team)
+    with throwaway(kind) as sized:
+        figures = in_process(sized, sizes)
     return {"load": load, "checks": checks, "figures": figures, "queue": routing}
 
 
