@@ -77,7 +77,11 @@ def engine_options(uri: str, *, connect_timeout: int, statement_timeout: int,
     """
     options: dict[str, Any] = {"hide_parameters": True}
     if uri.startswith("postgresql"):
-        server_limits = f"-c statement_timeout={statement_timeout * 1000}"
+        # No parallel plans: Relay's reads are short and index-driven, and starting a
+        # parallel worker cost more than the query (the chat list at a million chats:
+        # 30 ms with one worker for 3 ms of sorting; bench, issue 17).
+        server_limits = (f"-c statement_timeout={statement_timeout * 1000}"
+                         " -c max_parallel_workers_per_gather=0")
         if lock_timeout:
             server_limits += f" -c lock_timeout={lock_timeout * 1000}"
         options["connect_args"] = {"connect_timeout": connect_timeout, "options": server_limits}
