@@ -32,30 +32,26 @@ def routing_decision_ms(samples: int) -> float:
 
 def chat_list_ms(app, samples: int) -> float:
     """Median server time of GET /telephony/chats for a signed-in manager, in ms."""
-    client = app.test_client()
-    signed_in = client.post("/login", data={"email": MANAGER_EMAIL, "password": MANAGER_PASSWORD})
-    assert signed_in.status_code in (302, 303), "the bench manager could not sign in"
-    client.get("/telephony/chats")  # warm the templates
-    timings = []
-    for _ in range(samples):
-        started = time.perf_counter()
-        response = client.get("/telephony/chats")
-        timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, response.status_code
-    return statistics.median(timings)
+    return page_ms(app, "/telephony/chats", samples)
 
 
 def dashboard_ms(app, samples: int) -> float:
     """Median server time of GET /telephony/dashboard for the last 30 days (team now and
     every report) for a signed-in manager, in ms."""
+    return page_ms(app, "/telephony/dashboard?period=30d", samples)
+
+
+def page_ms(app, path: str, samples: int) -> float:
+    """Median server time of GET `path` for the signed-in bench manager, in ms (one untimed
+    request first warms the templates)."""
     client = app.test_client()
     signed_in = client.post("/login", data={"email": MANAGER_EMAIL, "password": MANAGER_PASSWORD})
     assert signed_in.status_code in (302, 303), "the bench manager could not sign in"
-    client.get("/telephony/dashboard?period=30d")  # warm the templates
+    client.get(path)
     timings = []
     for _ in range(samples):
         started = time.perf_counter()
-        response = client.get("/telephony/dashboard?period=30d")
+        response = client.get(path)
         timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.status_code
     return statistics.median(timings)
