@@ -17,8 +17,9 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "form-action 'self'",
     "frame-ancestors 'none'",
 ))
-# Endpoints that serve our own files, never lead data: the browser may keep them.
-STORABLE = {"static", "favicon"}
+# Endpoints that serve our own files, never lead data: the browser may keep them, and
+# asking for one is not a sign of a person (presence ignores them).
+FILE_ENDPOINTS = frozenset({"static", "favicon"})
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Frame-Options": "DENY",
@@ -40,7 +41,7 @@ def _secure(response: Response) -> Response:
     """
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
-    if request.endpoint not in STORABLE:
+    if request.endpoint not in FILE_ENDPOINTS:
         response.headers["Cache-Control"] = "no-store"
     return response
 

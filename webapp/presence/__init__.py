@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from ..auth.access import pre_seller_required
 from ..db import utcnow
 from ..extensions import db
+from ..security_headers import FILE_ENDPOINTS
 from ..services import availability
 from ..services.accounts import mark_leaving
 
@@ -20,11 +21,11 @@ AVAILABLE, AWAY = "available", "away"
 def record_presence():
     """Any signed-in request counts as being seen (one write per ~15 s at most).
 
-    Committed on its own, so presence sticks even when the request itself fails. Static
-    files do not count: a closing tab's late favicon or script request would otherwise
-    undo its leave beacon (and they need no user loaded).
+    Committed on its own, so presence sticks even when the request itself fails. Our
+    files (/static and /favicon.ico) do not count: a closing tab's late favicon or script
+    request would otherwise undo its leave beacon (and they need no user loaded).
     """
-    if request.endpoint == "static":
+    if request.endpoint in FILE_ENDPOINTS:
         return
     if current_user.is_authenticated and availability.seen(current_user, utcnow()):
         db.session.commit()
