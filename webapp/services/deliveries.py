@@ -19,6 +19,7 @@ from sqlalchemy import (
     bindparam,
     func,
     insert,
+    literal_column,
     or_,
     select,
     text,
@@ -37,14 +38,26 @@ from ..models import WebhookEvent
 CHANNEL = "relay_deliveries"
 ERROR_LENGTH = 2000
 _EVENTS = cast(Table, WebhookEvent.__table__)
-_STORED_COLUMNS = ("body", "received_at", "attempts", "error", "dead_at", "failure")
-_STORE = insert(_EVENTS).values({name: bindparam(name, type_=_EVENTS.c[name].type)
-                                 for name in _STORED_COLUMNS}).returning(_EVENTS.c.id)
+
+
+def _insert(bound: tuple[str, ...], **fixed) -> Insert:
+    """INSERT a delivery with these columns bound by name and `fixed` written in the SQL,
+    RETURNING its id."""
+    return insert(_EVENTS).values(
+        {name: bindparam(name, type_=_EVENTS.c[name].type) for name in bound} | fixed
+    ).returning(_EVENTS.c.id)
+
+
+# A queued delivery binds only its body and when it came (the webhook's driver spends time
+# on each bound value, every request); the rest are a new delivery's: no attempt, no error.
+_STORE_QUEUED = _insert(("body", "received_at"), attempts=literal_column("0"))
+_STORE_REFUSED = _insert(("body", "received_at", "attempts", "error", "dead_at", "failure"))
 # PostgreSQL: the INSERT and its NOTIFY in one statement, so an autocommit connection
 # stores and wakes the consumers in one round trip and one transaction (the notification
 # is sent when that transaction commits, never for a rolled-back delivery).
-_STORED = _STORE.cte("stored")
-_STORE_AND_NOTIFY = select(_STORED.c.id, func.pg_notify(CHANNEL, ""))
+_STORED = _STORE_QUEUED.cte("stored")
+_STORE_AND_NOTIFY = select(_STORED.c.id, func.pg_notify(literal_column(f"'{CHANNEL}'"),
+                                                        literal_column("''")))
 
 
 @dataclass(frozen=True)
@@ -70,15 +83,16 @@ class Attempt:
 def store_statement(dialect_name: str, *, refused: bool) -> Insert | Select:
     """The one statement that stores a delivery (its parameters: stored_values) and
     returns its id; on PostgreSQL a queued one also notifies the consumers, on commit."""
-    return _STORE_AND_NOTIFY if dialect_name == "postgresql" and not refused else _STORE
+    if refused:
+        return _STORE_REFUSED
+    return _STORE_AND_NOTIFY if dialect_name == "postgresql" else _STORE_QUEUED
 
 
 def stored_values(body: bytes, now: datetime, refusal: str | None) -> dict:
     """A delivery's row as received. A body that is not a Cloud API delivery (`refusal`
     says why) is kept dead at once: retrying cannot make it readable, and a manager can
     still see it."""
-    values: dict = {"body": body, "received_at": now, "attempts": 0, "error": None,
-                    "dead_at": None, "failure": None}
+    values: dict = {"body": body, "received_at": now}
     if refusal is not None:
         values |= {"attempts": 1, "error": refusal[:ERROR_LENGTH], "dead_at": now,
                    "failure": DeliveryFailure.BAD_PAYLOAD}

@@ -27,25 +27,24 @@ from . import deliveries
 
 
 class _Compiled:
-    """A statement compiled once for a dialect: its SQL and how to bind its values."""
+    """A statement compiled once for a dialect, with positional parameters: its SQL, and
+    how to bind its values (each through its type's processing, none through SQLAlchemy's
+    per-execution bookkeeping)."""
 
     def __init__(self, statement: Insert | Select, engine: Engine) -> None:
-        """Compile `statement` for `engine`'s dialect."""
-        compiled = statement.compile(dialect=engine.dialect)
-        self.compiled = compiled
+        """Compile `statement` for `engine`'s dialect (PostgreSQL's with %s markers)."""
+        dialect = engine.dialect
+        if not dialect.positional:
+            dialect = type(dialect)(paramstyle="format")  # type: ignore[call-arg]
+        compiled = statement.compile(dialect=dialect)
         self.sql = compiled.string
-        self.positions = compiled.positiontup  # None for named parameter styles
-        self.processors = {
-            name: processor for name, bind in compiled.binds.items()
-            if (processor := bind.type.bind_processor(engine.dialect)) is not None}
+        self.binds = [(name, compiled.binds[name].type.bind_processor(engine.dialect))
+                      for name in compiled.positiontup or ()]
 
-    def parameters(self, values: dict) -> Any:
-        """The driver's parameters for these values (each through its type's processing)."""
-        params = self.compiled.construct_params(values)
-        for name, process in self.processors.items():
-            if name in params:
-                params[name] = process(params[name])
-        return [params[name] for name in self.positions] if self.positions else params
+    def parameters(self, values: dict) -> tuple:
+        """The driver's parameters for these values."""
+        return tuple(values[name] if process is None else process(values[name])
+                     for name, process in self.binds)
 
 
 # The webhook's own PostgreSQL pool, per process: a store holds a connection about a

@@ -11,6 +11,7 @@ same security headers (security_headers.NOT_STORABLE). Every other request, and 
 webhook request Flask would answer otherwise (no Content-Length, too large, a query string
 to check), falls through to Flask untouched.
 """
+import json
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -45,6 +46,13 @@ class WebhookFastPath:
         """In front of `wsgi_app`, the Flask app's own (possibly wrapped by ProxyFix)."""
         self.app = app
         self.wsgi_app = wsgi_app
+        # jsonify's compact JSON with the app's settings, its encoder made once (the app's
+        # json.dumps makes one per call).
+        provider = app.json
+        self.encode = json.JSONEncoder(
+            ensure_ascii=getattr(provider, "ensure_ascii", True),
+            sort_keys=getattr(provider, "sort_keys", True), separators=(",", ":"),
+            default=getattr(provider, "default", None)).encode
 
     def __call__(self, environ: dict, start_response: Any) -> Iterable[bytes]:
         """Answer a delivery, or hand the request to Flask."""
@@ -63,7 +71,7 @@ class WebhookFastPath:
             answer = receipt.Answer(500, {"error": UNEXPECTED})
         # jsonify's bytes and headers, without building a Response: per request, Werkzeug's
         # header bookkeeping cost more than the JSON.
-        data = (self.app.json.dumps(answer.body, separators=(",", ":")) + "\n").encode()
+        data = (self.encode(answer.body) + "\n").encode()
         start_response(f"{answer.status} {HTTP_STATUS_CODES[answer.status]}", [
             ("Content-Type", "application/json"), ("Content-Length", str(len(data))),
             *NOT_STORABLE])
