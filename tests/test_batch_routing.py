@@ -17,7 +17,7 @@ from webapp.extensions import db
 from webapp.models import Chat, Lead, RoutingDecision, User, report_counts
 from webapp.services.batch_routing import route_and_store
 from webapp.services.routing import route_inbound
-from webapp.whatsapp.payload import InboundMessage
+from webapp.whatsapp.records import InboundMessage
 from webapp.whatsapp.simulate import fresh_wamid
 
 

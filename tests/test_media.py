@@ -23,7 +23,7 @@ from webapp.extensions import db
 from webapp.models import Message, MessageMedia
 from webapp.services.media import fetch_pending_media, note_media
 from webapp.whatsapp.media import SandboxMedia
-from webapp.whatsapp.payload import MediaRef
+from webapp.whatsapp.records import MediaRef
 
 JPEG = b"\xff\xd8\xff\xe0" + b"photo-bytes" * 50
 PDF = b"%PDF-1.7 proposal"

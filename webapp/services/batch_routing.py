@@ -25,7 +25,7 @@ from ..domain.routing import Decision, PreSeller, Rules, is_continuation, route_
 from ..domain.search import search_text
 from ..extensions import db
 from ..models import Chat, Lead, Message, MessageMedia, RoutingDecision, User
-from ..whatsapp.payload import InboundMessage
+from ..whatsapp.records import InboundMessage
 from .assignment import people_for_new_chats, routing_rules
 from .report_counts import count_expired_unanswered, count_openings
 from .routing import RoutingError, record_message

@@ -19,7 +19,8 @@ from ..domain.codes import DeliveryFailure
 from ..domain.timestamps import ImplausibleTime, check_sent_at
 from ..extensions import db
 from ..logsafe import describe_error, safe_exc_info
-from ..whatsapp.payload import InboundMessage, PayloadError, StatusUpdate, parse_delivery
+from ..whatsapp.payload import PayloadError, parse_delivery
+from ..whatsapp.records import InboundMessage, StatusUpdate
 from .deliveries import Attempt, Claimed
 from .inbound_messages import store_messages
 from .statuses import apply_statuses

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Message
-from ..whatsapp.payload import InboundMessage
+from ..whatsapp.records import InboundMessage
 from .batch_routing import route_and_store
 
 

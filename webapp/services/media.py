@@ -25,7 +25,7 @@ from ..extensions import db
 from ..models import Message, MessageMedia, User
 from ..whatsapp.client import WhatsAppError
 from ..whatsapp.media import MediaSource, MediaTooLarge, media_source
-from ..whatsapp.payload import MediaRef
+from ..whatsapp.records import MediaRef
 from .conversations import visible_chat
 
 log = logging.getLogger(__name__)

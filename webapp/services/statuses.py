@@ -14,7 +14,7 @@ from ..domain.codes import ChatStatus, Direction, MessageStatus
 from ..extensions import db
 from ..models import Chat, Message
 from ..whatsapp.errors import meta_words, relay_failure
-from ..whatsapp.payload import DeliveryError, StatusUpdate
+from ..whatsapp.records import DeliveryError, StatusUpdate
 
 # Delivery states only move forward. A reply that failed and is delivered after all (a late
 # or out-of-order status) counts as delivered.

@@ -7,7 +7,7 @@ kind of failure Relay met (`error`, e.g. `relay:timeout`); pages word them with
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .payload import DeliveryError
+from .records import DeliveryError
 
 WINDOW_CLOSED = 131047
 # Codes a sales team meets in practice, from Meta's Cloud API error-code reference.

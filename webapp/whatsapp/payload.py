@@ -1,4 +1,4 @@
-"""A webhook delivery parsed into typed records.
+"""A webhook delivery parsed into typed records (whatsapp.records).
 
 A delivery whose envelope is wrong raises PayloadError (answered 400); a message or status
 of the wrong shape is refused alone, with where and why, and the rest is kept. Text is made
@@ -8,7 +8,6 @@ every other field (account, template, quality updates, echoes...) is accepted an
 """
 import json
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal, overload
 
@@ -24,6 +23,7 @@ from ..domain.limits import (
 )
 from ..domain.media import media_kind
 from .placeholders import describe
+from .records import Delivery, DeliveryError, InboundMessage, MediaRef, StatusUpdate
 
 BUSINESS_ACCOUNT = "whatsapp_business_account"
 MESSAGES_FIELD = "messages"
@@ -47,64 +47,6 @@ class PayloadError(ValueError):
 def storable(text: str) -> str:
     """The text with every character no database can store replaced by U+FFFD."""
     return UNSTORABLE.sub(REPLACEMENT, text)
-
-
-@dataclass(frozen=True)
-class MediaRef:
-    """The file a media message carries: WhatsApp's media id, what WhatsApp says it is, and
-    a document's file name."""
-
-    media_id: str
-    kind: str
-    mime_type: str
-    file_name: str = ""
-
-
-@dataclass(frozen=True)
-class InboundMessage:
-    """A message from a lead: its text (what the lead or WhatsApp wrote) and, for anything but
-    plain text, its placeholder's facts (placeholders.describe)."""
-
-    wamid: str
-    wa_id: str | None
-    user_id: str | None
-    name: str
-    sent_at: datetime
-    type: str
-    text: str
-    details: dict | None = None
-    where: str = ""  # its place in the delivery, to name it when it is refused
-    media: MediaRef | None = None  # the file of an image, audio, video, document, sticker
-
-
-@dataclass(frozen=True)
-class DeliveryError:
-    """Why WhatsApp could not deliver one of our messages."""
-
-    code: int | None
-    title: str
-    details: str
-
-
-@dataclass(frozen=True)
-class StatusUpdate:
-    """The delivery state of one of our outbound messages."""
-
-    wamid: str
-    status: str
-    at: datetime
-    errors: tuple[DeliveryError, ...] = ()
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """Everything one webhook POST carried: messages in their own time order, statuses, and
-    the items refused alone ("<where>: <why>")."""
-
-    messages: tuple[InboundMessage, ...]
-    statuses: tuple[StatusUpdate, ...]
-    ignored: tuple[str, ...]
-    refused: tuple[str, ...] = ()
 
 
 def check_delivery(body: bytes) -> None:
