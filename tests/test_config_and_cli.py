@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from webapp.config import configure, database_uri
+from webapp.db import SQLITE_CACHE_SIZE
 from webapp.domain.limits import PASSWORD_MAX_LENGTH
 from webapp.extensions import db
 from webapp.models import Group, User
@@ -63,6 +64,13 @@ def test_sqlite_runs_in_wal_mode(app):
     if db.engine.dialect.name != "sqlite":
         return
     assert db.session.execute(db.text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_sqlite_connections_have_a_page_cache_for_large_updates(app):
+    if db.engine.dialect.name != "sqlite":
+        return
+    assert db.session.execute(db.text("PRAGMA cache_size")).scalar() == SQLITE_CACHE_SIZE
+    assert SQLITE_CACHE_SIZE <= -65_536  # (KiB: at least 64 MiB, not SQLite's 2 MiB)
 
 
 def test_create_user_command(runner):
