@@ -8,7 +8,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, func, select
 
-from tests.webhook_helpers import batch, drain_deliveries, post_signed, text_payload
+from tests.webhook_helpers import (
+    batch,
+    drain_deliveries,
+    heard,
+    listening,
+    post_signed,
+    text_payload,
+)
 from webapp.db import utcnow
 from webapp.delivery_consumer import DeliveryConsumer
 from webapp.delivery_wakeup import WAKE
@@ -165,16 +172,9 @@ def test_the_webhook_wakes_the_consumers_on_commit(app, client):
 def test_postgresql_notifies_listeners_when_a_delivery_commits(app, client):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("LISTEN/NOTIFY is PostgreSQL's; SQLite is woken in-process (test above)")
-    raw = db.engine.raw_connection()
-    try:
-        listener = raw.driver_connection
-        listener.autocommit = True
-        listener.execute(f"LISTEN {deliveries.CHANNEL}")
+    with listening() as listener:
         post_signed(client, text_payload(wa_id="5511966660021"))
-        heard = [n.channel for n in listener.notifies(timeout=10, stop_after=1)]
-    finally:
-        raw.invalidate()
-    assert heard == [deliveries.CHANNEL]
+        assert heard(listener) == [deliveries.CHANNEL]
 
 
 def test_a_running_consumer_routes_a_delivery_at_once(app, client, make_user):

@@ -16,6 +16,8 @@ from tests.webhook_helpers import (
     URL,
     as_body,
     drain_deliveries,
+    heard,
+    listening,
     signed_headers,
     status_payload,
     text_payload,
@@ -207,18 +209,11 @@ def test_a_server_request_stores_through_its_own_connection_and_wakes(app):
 def test_a_server_request_notifies_postgresql_listeners_only_for_a_queued_delivery(app):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
-    raw = db.engine.raw_connection()
-    try:
-        listener = raw.driver_connection
-        listener.autocommit = True
-        listener.execute(f"LISTEN {deliveries.CHANNEL}")
+    with listening() as listener:
         assert post_outside_any_context(app, b"{{ not json").status_code == 400
-        assert list(listener.notifies(timeout=1, stop_after=1)) == []
+        assert heard(listener, timeout=1) == []
         assert post_outside_any_context(app, text_payload()).status_code == 200
-        heard = [n.channel for n in listener.notifies(timeout=10, stop_after=1)]
-    finally:
-        raw.invalidate()
-    assert heard == [deliveries.CHANNEL]
+        assert heard(listener) == [deliveries.CHANNEL]
 
 
 def test_a_connection_the_database_dropped_is_replaced_without_a_503(app):

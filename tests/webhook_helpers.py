@@ -3,12 +3,14 @@ payloads with fresh ids, and a fake Graph API on a real socket."""
 import copy
 import json
 import threading
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs
 
 from webapp.extensions import db
+from webapp.services.deliveries import CHANNEL
 from webapp.webhooks import handling
 from webapp.whatsapp.signature import SIGNATURE_HEADER, sign
 from webapp.whatsapp.simulate import fresh_wamid, text_delivery
@@ -172,3 +174,22 @@ def routed(client, payload):
     results = drain_deliveries()
     event_id = (response.json or {}).get("event")
     return response, results.get(event_id)
+
+
+@contextmanager
+def listening():
+    """A PostgreSQL connection of its own that LISTENs on the consumers' channel; dropped
+    afterwards."""
+    raw = db.engine.raw_connection()
+    try:
+        listener = raw.driver_connection
+        listener.autocommit = True
+        listener.execute(f"LISTEN {CHANNEL}")
+        yield listener
+    finally:
+        raw.invalidate()
+
+
+def heard(listener, timeout: float = 10) -> list[str]:
+    """The channels of the notifications the listener hears within `timeout` (the first)."""
+    return [n.channel for n in listener.notifies(timeout=timeout, stop_after=1)]
