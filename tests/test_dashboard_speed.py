@@ -12,7 +12,6 @@ from webapp.domain.codes import ChatStatus
 from webapp.extensions import db
 from webapp.models import report_counts
 from webapp.services import report_counts as counting
-from webapp.services.dashboard import team_now
 from webapp.services.team import team_overview
 
 
@@ -28,12 +27,12 @@ def test_team_now_is_one_query_with_the_oldest_wait(app, make_user, count_querie
     make_chat(bruno, awaiting_reply=False)
     db.session.remove()
     with count_queries() as counted:
-        rows = {row.member.name: row for row in team_now(now)}
+        rows = {member.name: member for member in team_overview(now, active_only=True)}
     # (Beside the settings row: one statement reads the team and their open chats.)
     reads = [s for s in counted.statements if "FROM users" in s or "FROM chats" in s]
     assert len(reads) == 1, reads
     assert rows["Ana Souza"].oldest_wait_since == now - timedelta(minutes=95)
-    assert rows["Ana Souza"].member.open_chats == 3
+    assert rows["Ana Souza"].open_chats == 3
     assert rows["Ana Souza"].last_seen_at is not None
     assert rows["Bruno Lima"].oldest_wait_since is None
 

@@ -1,9 +1,8 @@
-"""Team now and the nobody-can-take-chats banner, from the figures routing itself uses.
+"""The nobody-can-take-chats banner, from the figures routing itself uses.
 
-`team_now` adds, to the team overview /api/team serves, when each pre-seller was last seen
-and how long their oldest unanswered lead has waited. `nobody_can_take` asks the next-chat
-preview (the real routing decision, read-only) and says where a new lead would go when no
-pre-seller can receive it: an alternate recipient, the waiting line, or nobody.
+`nobody_can_take` asks the next-chat preview (the real routing decision, read-only) and
+says where a new lead would go when no pre-seller can receive it: an alternate recipient,
+the waiting line, or nobody. (Team now is services.team's overview, as /api/team serves it.)
 """
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,23 +10,6 @@ from datetime import datetime
 from ..domain.codes import RoutingReason
 from .preview import NextChat, next_chat
 from .settings import current_settings
-from .team import TeamMember, team_overview
-
-
-@dataclass(frozen=True)
-class TeamRow:
-    """A pre-seller on the dashboard: the overview's figures, last seen, the oldest wait."""
-
-    member: TeamMember
-    last_seen_at: datetime | None
-    oldest_wait_since: datetime | None
-
-
-def team_now(now: datetime) -> list[TeamRow]:
-    """Every active pre-seller by name, with their figures now: one query (the overview's,
-    whose one pass over the open chats also gives the oldest wait)."""
-    return [TeamRow(member, member.last_seen_at, member.oldest_wait_since)
-            for member in team_overview(now, active_only=True)]
 
 
 @dataclass(frozen=True)

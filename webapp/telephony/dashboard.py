@@ -16,9 +16,10 @@ from ..db import utcnow
 from ..domain.reports import TIME_BUCKETS
 from ..formatting import duration
 from ..services import chat_lists
-from ..services.dashboard import nobody_can_take, team_now
+from ..services.dashboard import nobody_can_take
 from ..services.preview import next_chat
 from ..services.reports import REPORTS, Facts, all_reports
+from ..services.team import team_overview
 from . import bp, report_words
 from .dashboard_forms import read_period
 from .report_words import TITLES, column_label, row_label, subject
@@ -41,10 +42,8 @@ def _words() -> dict:
 def _team_context() -> dict:
     """Team now and who gets the next chat, with the fingerprint the poll compares."""
     now = utcnow()
-    team, preview = team_now(now), next_chat(now)
-    fingerprint = chat_lists.digest(
-        [(row.member, row.last_seen_at, row.oldest_wait_since) for row in team],
-        preview.decision, preview.assignee_name)
+    team, preview = team_overview(now, active_only=True), next_chat(now)
+    fingerprint = chat_lists.digest(team, preview.decision, preview.assignee_name)
     return {"team": team, "preview": preview, "now": now, "waited_since": waited_since,
             "poll_token": poll_token(fingerprint, now), "fingerprint": fingerprint}
 
