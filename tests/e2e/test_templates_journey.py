@@ -48,9 +48,11 @@ def test_a_template_revives_an_expired_chat_and_a_quick_reply_answers_the_lead(
     expect(choice).to_have_value(re.compile(r"\d+"))
     expect(choice.locator("option").first).to_contain_text("retomada")  # the lead's language
     expect(dialog.get_by_label("Value for {{1}}")).to_have_value("Carla Mendes")
-    dialog.get_by_label("Value for {{2}}").fill("plano Pro")
+    second = dialog.get_by_label("Value for {{2}}")
+    second.fill("plano Pro")
     expect(dialog.locator("#template-preview")).to_have_text(
         "Olá Carla Mendes, ainda tem interesse no plano Pro?")
+    expect(second).to_be_focused()  # the preview's refresh leaves her where she types
     dialog.get_by_role("button", name="Send template").click()
     expect(dialog).to_be_hidden()
     sent = page.locator(".msg.out").last

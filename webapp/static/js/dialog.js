@@ -37,10 +37,14 @@
     if (target) target.focus();
   }, true);
 
-  // Content that arrives in an open dialog gets the focus (an invalid field first).
+  // Content that arrives in an open dialog gets the focus (an invalid field first), unless
+  // someone already stands in one of its fields: a preview refreshed while they type, or
+  // a field they reached before htmx settled, must not send them back to the first field.
   function focusDialog(target) {
     const dialog = target.closest && target.closest("dialog[open]");
     if (!dialog) return;
+    const active = document.activeElement;
+    if (active && dialog.contains(active) && active.matches("input, textarea, select")) return;
     const field = dialog.querySelector(
       "[aria-invalid=true], input:not([type=hidden]):not([disabled]), textarea, button");
     if (field) field.focus();
